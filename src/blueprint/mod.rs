@@ -1,0 +1,149 @@
+//! Blueprints: YAML in, validated typed structs out.
+//!
+//! This is the only module that knows YAML. [`load`] parses a file into a located tree ([`yaml`]) and decodes
+//! it into the typed structs below ([`schema`]), applying every field rule ([`validate`]) while each value's
+//! location is at hand, and collecting every mistake in the file as a [`Diagnostic`] instead of stopping at
+//! the first.
+//! A [`Blueprint`] that comes out is valid: the model may rely on it without checking again.
+
+pub mod decode;
+pub mod schema;
+pub mod validate;
+pub mod yaml;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::capability::Capability;
+
+/// A validated blueprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blueprint {
+    /// The path the blueprint was read from, with `/` separators.
+    pub source: String,
+    /// Its `name`, unique across a blueprint folder; names the output folder.
+    pub name: String,
+    /// The scenario and its settings.
+    pub scenario: Scenario,
+    /// Tags for every taggable resource, sorted by key.
+    pub tags: Vec<(String, String)>,
+}
+
+/// The scenario kinds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    /// Buckets handed to external parties through roles with external IDs.
+    ExternalHandoff(ExternalHandoff),
+}
+
+/// Every scenario kind: its blueprint name and one line about it, in the order `scenarios` lists them.
+pub const SCENARIOS: &[(&str, &str)] =
+    &[("external-handoff", "a bucket handed to external parties, each through its own role, external ID and handoff document")];
+
+/// The account and region that own the bucket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    /// Twelve-digit account ID.
+    pub account: String,
+    /// Region code.
+    pub region: String,
+}
+
+/// An `external-handoff` blueprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalHandoff {
+    /// The owning account.
+    pub owner: Owner,
+    /// The bucket handed out.
+    pub bucket: HandoffBucket,
+    /// The external parties, in blueprint order.
+    pub clients: Vec<Client>,
+}
+
+/// The bucket of an `external-handoff` blueprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoffBucket {
+    /// Bucket name.
+    pub name: String,
+    /// Default encryption.
+    pub encryption: Encryption,
+    /// Whether versioning is on.
+    pub versioning: bool,
+    /// Server access logging, if asked for.
+    pub access_logs: Option<AccessLogs>,
+}
+
+/// Default encryption as a blueprint asks for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Encryption {
+    /// SSE-S3.
+    SseS3,
+    /// SSE-KMS with a key this module creates or an existing key.
+    SseKms(KmsKeyChoice),
+}
+
+/// Which KMS key an SSE-KMS bucket uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KmsKeyChoice {
+    /// Create a key with this alias (without the `alias/` prefix).
+    Create {
+        /// The alias name, without `alias/`.
+        alias: String,
+    },
+    /// Use an existing key in the owner's account.
+    Existing {
+        /// The key's ARN.
+        key_arn: String,
+    },
+}
+
+/// Where server access logs go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessLogs {
+    /// The log bucket's name.
+    pub bucket: String,
+    /// The key prefix for this bucket's logs.
+    pub prefix: String,
+    /// Whether the module creates the log bucket.
+    pub create: bool,
+}
+
+/// One external party.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Client {
+    /// Its name; names its role, policy and handoff folder.
+    pub name: String,
+    /// Its AWS account, normalised to twelve digits.
+    pub account: String,
+    /// The external ID it must pass to assume its role.
+    pub external_id: String,
+    /// What it may do.
+    pub access: Access,
+    /// The key prefix it is confined to, ending in `/`.
+    pub prefix: Option<String>,
+}
+
+/// What a client may do: capabilities from the table, or an explicit action list that overrides them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Capabilities, in blueprint order, without duplicates.
+    Capabilities(Vec<Capability>),
+    /// Explicit S3 and KMS action names, as IAM spells them, sorted and deduplicated.
+    Actions(Vec<String>),
+}
+
+/// Reads, decodes and validates one blueprint.
+///
+/// `source` is the path shown in diagnostics and generated-file headers.
+///
+/// # Errors
+///
+/// Returns every diagnostic found (errors and warnings) when any of them is an error.
+pub fn load(source: &str, text: &str) -> Result<(Blueprint, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let node = yaml::parse(source, text)?;
+    let mut diagnostics = Vec::new();
+    let blueprint = schema::decode(source, &node, &mut diagnostics);
+    diagnostics.sort_by(|a, b| (a.location.line, a.location.column, a.code).cmp(&(b.location.line, b.location.column, b.code)));
+    match blueprint {
+        Some(blueprint) if !diagnostics.iter().any(|diagnostic| diagnostic.severity == Severity::Error) => Ok((blueprint, diagnostics)),
+        _ => Err(diagnostics),
+    }
+}

@@ -1,0 +1,391 @@
+//! The shape of each scenario's blueprint: which fields exist, which are required, their defaults, and the
+//! rules that span several fields (duplicates, combinations).
+//!
+//! Decoding reads every field even after a mistake, so one run reports every problem in the file.
+
+use crate::diagnostic::{Diagnostic, FieldPath, Location};
+use crate::model::capability::Capability;
+
+use super::Access;
+use super::decode::{Decoder, Fields, Located};
+use super::validate;
+use super::yaml::Node;
+use super::{AccessLogs, Blueprint, Client, Encryption, ExternalHandoff, HandoffBucket, KmsKeyChoice, Owner, SCENARIOS, Scenario};
+
+/// Decodes a parsed blueprint, reporting every mistake into `diagnostics`; `None` when any field was unusable.
+pub fn decode(source: &str, node: &Node, diagnostics: &mut Vec<Diagnostic>) -> Option<Blueprint> {
+    let mut decoder = Decoder::new(source, diagnostics);
+    let root = FieldPath::root();
+    let names: Vec<&'static str> = SCENARIOS.iter().map(|(name, _)| *name).collect();
+    let scenario_node = node.as_mapping().and_then(|entries| {
+        entries.iter().find(|(key, _)| key.as_scalar().is_some_and(|scalar| scalar.text == "scenario")).map(|(_, value)| value)
+    });
+    let Some(scenario_node) = scenario_node else {
+        if node.as_mapping().is_none() {
+            decoder.wrong_type(node, &root, "a mapping with a `scenario` field");
+        } else {
+            decoder.report(
+                Diagnostic::error(
+                    "missing-field",
+                    node.location.clone(),
+                    root.field("scenario"),
+                    "missing field `scenario` at the top level",
+                )
+                .with_help(format!(
+                    "start the blueprint with `scenario:` and one of {}",
+                    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+                )),
+            );
+        }
+        return None;
+    };
+    let scenario = decoder.one_of(scenario_node, &root.field("scenario"), &names)?;
+    match scenario.value {
+        "external-handoff" => external_handoff(&mut decoder, source, node),
+        other => panic!("internal error: scenario `{other}` is listed but has no decoder; please report this"),
+    }
+}
+
+/// A blueprint's tags, sorted by key.
+type Tags = Vec<(String, String)>;
+
+/// Top-level fields every scenario has besides its own: the name and the tags.
+fn common_fields(decoder: &mut Decoder<'_>, fields: &Fields<'_>) -> (Option<Located<String>>, Option<Tags>) {
+    let name = decoder.required(fields, "name", validate::blueprint_name);
+    let tags = match fields.optional("tags") {
+        None => Some(Vec::new()),
+        Some(node) => decoder.string_map(node, &fields.path("tags")).and_then(|pairs| {
+            let mut valid = true;
+            let mut tags = Vec::new();
+            for (key, value) in &pairs {
+                valid &= validate::tag(decoder, key, value);
+                tags.push((key.value.clone(), value.value.clone()));
+            }
+            tags.sort();
+            valid.then_some(tags)
+        }),
+    };
+    (name, tags)
+}
+
+fn external_handoff(decoder: &mut Decoder<'_>, source: &str, node: &Node) -> Option<Blueprint> {
+    let fields = decoder.mapping(node, &FieldPath::root(), &["scenario", "name", "owner", "bucket", "clients", "tags"])?;
+    let (name, tags) = common_fields(decoder, &fields);
+    let owner = decoder.required(&fields, "owner", owner);
+    let bucket = decoder.required(&fields, "bucket", handoff_bucket);
+    let clients = decoder.required(&fields, "clients", |decoder, node, path| clients(decoder, node, path, &bucket));
+    if let (Some(owner), Some(clients)) = (&owner, &clients) {
+        for client in clients {
+            if client.value.account == owner.account {
+                decoder.report(
+                    Diagnostic::warning(
+                        "client-in-owner-account",
+                        client.location.clone(),
+                        client.field.field("account"),
+                        format!("client `{}` is in the owner's own account {}", client.value.name, owner.account),
+                    )
+                    .with_help("an external ID guards against confused deputies between accounts; inside one account, grant the principal directly instead"),
+                );
+            }
+        }
+    }
+    Some(Blueprint {
+        source: source.to_owned(),
+        name: name?.value,
+        scenario: Scenario::ExternalHandoff(ExternalHandoff {
+            owner: owner?,
+            bucket: bucket?,
+            clients: clients?.into_iter().map(|client| client.value).collect(),
+        }),
+        tags: tags?,
+    })
+}
+
+fn owner(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> Option<Owner> {
+    let fields = decoder.mapping(node, path, &["account", "region"])?;
+    let account = decoder.required(&fields, "account", validate::account_id);
+    let region = decoder.required(&fields, "region", validate::region);
+    Some(Owner { account: account?.value, region: region?.value })
+}
+
+fn handoff_bucket(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> Option<HandoffBucket> {
+    let fields = decoder.mapping(node, path, &["name", "encryption", "kms", "versioning", "access_logs"])?;
+    let name = decoder.required(&fields, "name", validate::bucket_name);
+    let encryption_name = match fields.optional("encryption") {
+        Some(node) => decoder.one_of(node, &fields.path("encryption"), &["sse-s3", "sse-kms"]).map(|name| name.value),
+        None => Some("sse-s3"),
+    };
+    let kms = decoder.optional(&fields, "kms", kms_key_choice);
+    let versioning = match fields.optional("versioning") {
+        Some(node) => decoder.bool(node, &fields.path("versioning")).map(|value| value.value),
+        // Versioning is on unless a blueprint turns it off: it is what makes an overwrite or delete recoverable.
+        None => Some(true),
+    };
+    let access_logs = decoder.optional(&fields, "access_logs", access_logs);
+    let encryption = match (encryption_name?, fields.optional("kms")) {
+        ("sse-s3", None) => Some(Encryption::SseS3),
+        ("sse-s3", Some(kms_node)) => {
+            decoder.report(
+                Diagnostic::error(
+                    "kms-without-sse-kms",
+                    kms_node.location.clone(),
+                    fields.path("kms"),
+                    "`kms` is set but `encryption` is `sse-s3`",
+                )
+                .with_help("set `encryption: sse-kms` to encrypt with this key, or remove `kms`"),
+            );
+            None
+        }
+        ("sse-kms", None) => {
+            decoder.report(
+                Diagnostic::error(
+                    "sse-kms-without-key",
+                    fields.location().clone(),
+                    fields.path("kms"),
+                    "`encryption: sse-kms` needs a `kms` key",
+                )
+                .with_help("add `kms: { alias: <name> }` to create a key, or `kms: { key_arn: <arn> }` to use an existing one"),
+            );
+            None
+        }
+        (_, Some(_)) => kms.map(Encryption::SseKms),
+        (other, None) => panic!("internal error: encryption `{other}` has no decoding; please report this"),
+    };
+    if fields.optional("access_logs").is_some() && access_logs.is_none() {
+        return None;
+    }
+    Some(HandoffBucket { name: name?.value, encryption: encryption?, versioning: versioning?, access_logs })
+}
+
+fn kms_key_choice(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> Option<KmsKeyChoice> {
+    let fields = decoder.mapping(node, path, &["alias", "key_arn"])?;
+    match (fields.optional("alias"), fields.optional("key_arn")) {
+        (Some(_), Some(_)) | (None, None) => {
+            decoder.report(
+                Diagnostic::error(
+                    "kms-alias-or-key-arn",
+                    fields.location().clone(),
+                    path.clone(),
+                    "`kms` needs exactly one of `alias` and `key_arn`",
+                )
+                .with_help("`alias` creates a new key with that alias; `key_arn` uses an existing key"),
+            );
+            None
+        }
+        (Some(_), None) => decoder.required(&fields, "alias", validate::kms_alias).map(|alias| KmsKeyChoice::Create { alias: alias.value }),
+        (None, Some(_)) => {
+            decoder.required(&fields, "key_arn", validate::kms_key_arn).map(|arn| KmsKeyChoice::Existing { key_arn: arn.value })
+        }
+    }
+}
+
+fn access_logs(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> Option<AccessLogs> {
+    let fields = decoder.mapping(node, path, &["bucket", "prefix", "create"])?;
+    let bucket = decoder.required(&fields, "bucket", validate::bucket_name);
+    let prefix = decoder.required(&fields, "prefix", validate::key_prefix);
+    let create = match fields.optional("create") {
+        Some(node) => decoder.bool(node, &fields.path("create")).map(|value| value.value),
+        None => Some(false),
+    };
+    Some(AccessLogs { bucket: bucket?.value, prefix: prefix?.value, create: create? })
+}
+
+fn clients(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath, bucket: &Option<HandoffBucket>) -> Option<Vec<Located<Client>>> {
+    let items = decoder.sequence(node, path)?;
+    if items.is_empty() {
+        decoder.report(
+            Diagnostic::error("empty-clients", node.location.clone(), path.clone(), "`clients` is empty")
+                .with_help("list at least one external party, with its name, account, external_id and capabilities"),
+        );
+        return None;
+    }
+    let uses_kms = bucket.as_ref().map(|bucket| matches!(bucket.encryption, Encryption::SseKms(_)));
+    let mut clients = Vec::new();
+    let mut names = Vec::new();
+    let mut external_ids = Vec::new();
+    let mut valid = true;
+    for (item, item_path) in items {
+        match client(decoder, item, &item_path, uses_kms) {
+            Some((client, name, external_id)) => {
+                clients.push(Located { value: client, location: item.location.clone(), field: item_path });
+                names.push(name.map(|name| crate::model::resource::identifier_words(&name).join("-")));
+                external_ids.push(external_id);
+            }
+            None => valid = false,
+        }
+    }
+    valid &= report_duplicates(
+        decoder,
+        &names,
+        "client name",
+        "duplicate-client-name",
+        "client names must differ in more than case and punctuation: each names a role, a policy and a handoff folder",
+    );
+    valid &= report_duplicates(
+        decoder,
+        &external_ids,
+        "external ID",
+        "duplicate-external-id",
+        "give each client its own external ID, so one client's ID cannot assume another's role",
+    );
+    valid.then_some(clients)
+}
+
+/// Reports every value that repeats an earlier one, at the repeat; returns whether there were none.
+fn report_duplicates(decoder: &mut Decoder<'_>, values: &[Located<String>], what: &str, code: &'static str, help: &str) -> bool {
+    let mut unique = true;
+    for (index, value) in values.iter().enumerate() {
+        if let Some(first) = values[..index].iter().find(|earlier| earlier.value == value.value) {
+            decoder.report(
+                Diagnostic::error(
+                    code,
+                    value.location.clone(),
+                    value.field.clone(),
+                    format!("{what} repeats the one of {} (line {})", first.field, first.location.line),
+                )
+                .with_help(help),
+            );
+            unique = false;
+        }
+    }
+    unique
+}
+
+/// One client, with its name and external ID as located values for the duplicate checks.
+fn client(
+    decoder: &mut Decoder<'_>,
+    node: &Node,
+    path: &FieldPath,
+    uses_kms: Option<bool>,
+) -> Option<(Client, Located<String>, Located<String>)> {
+    let fields = decoder.mapping(node, path, &["name", "account", "external_id", "capabilities", "actions", "prefix"])?;
+    let name = decoder.required(&fields, "name", validate::client_name);
+    let account = decoder.required(&fields, "account", validate::account_id);
+    let external_id = decoder.required(&fields, "external_id", validate::external_id);
+    let prefix = decoder.optional(&fields, "prefix", validate::key_prefix);
+    let capabilities = decoder.optional(&fields, "capabilities", capability_list);
+    let actions = decoder.optional(&fields, "actions", |decoder, node, path| action_list(decoder, node, path, uses_kms));
+    let access = match (fields.optional("capabilities"), fields.optional("actions")) {
+        (None, None) => {
+            decoder.report(
+                Diagnostic::error(
+                    "missing-field",
+                    fields.location().clone(),
+                    path.field("capabilities"),
+                    format!("missing field `capabilities` in `{path}`"),
+                )
+                .with_help("list what the client may do, such as `capabilities: [upload, download]`"),
+            );
+            None
+        }
+        (Some(_), Some(actions_node)) => {
+            decoder.report(
+                Diagnostic::warning(
+                    "actions-override-capabilities",
+                    actions_node.location.clone(),
+                    path.field("actions"),
+                    "`actions` overrides `capabilities`; the capabilities are ignored",
+                )
+                .with_help("remove `capabilities` to say what the client gets in one place"),
+            );
+            actions.map(Access::Actions)
+        }
+        (Some(_), None) => capabilities.map(Access::Capabilities),
+        (None, Some(_)) => actions.map(Access::Actions),
+    };
+    if fields.optional("prefix").is_some() && prefix.is_none() {
+        return None;
+    }
+    let (name, external_id) = (name?, external_id?);
+    let client = Client {
+        name: name.value.clone(),
+        account: account?.value,
+        external_id: external_id.value.clone(),
+        access: access?,
+        prefix: prefix.map(|prefix| prefix.value),
+    };
+    Some((client, name, external_id))
+}
+
+fn capability_list(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> Option<Vec<Capability>> {
+    let items = decoder.sequence(node, path)?;
+    if items.is_empty() {
+        decoder.report(
+            Diagnostic::error("empty-capabilities", node.location.clone(), path.clone(), "`capabilities` is empty")
+                .with_help("list at least one of `upload`, `download`, `browse`, `delete`"),
+        );
+        return None;
+    }
+    let mut capabilities: Vec<Capability> = Vec::new();
+    let mut valid = true;
+    for (item, item_path) in items {
+        match validate::capability(decoder, item, &item_path) {
+            Some(capability) if capabilities.contains(&capability.value) => {
+                decoder.report(
+                    Diagnostic::warning(
+                        "duplicate-capability",
+                        capability.location.clone(),
+                        capability.field.clone(),
+                        format!("capability `{}` is listed twice", capability.value),
+                    )
+                    .with_help("remove the second one"),
+                );
+            }
+            Some(capability) => capabilities.push(capability.value),
+            None => valid = false,
+        }
+    }
+    valid.then_some(capabilities)
+}
+
+fn action_list(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath, uses_kms: Option<bool>) -> Option<Vec<String>> {
+    let items = decoder.sequence(node, path)?;
+    if items.is_empty() {
+        decoder.report(
+            Diagnostic::error("empty-actions", node.location.clone(), path.clone(), "`actions` is empty")
+                .with_help("list IAM actions such as `s3:GetObject`"),
+        );
+        return None;
+    }
+    let mut actions: Vec<String> = Vec::new();
+    let mut valid = true;
+    for (item, item_path) in items {
+        let Some(action) = validate::action(decoder, item, &item_path) else {
+            valid = false;
+            continue;
+        };
+        if action.value.starts_with("kms:") && uses_kms == Some(false) {
+            decoder.report(
+                Diagnostic::error(
+                    "kms-action-without-sse-kms",
+                    action.location.clone(),
+                    action.field.clone(),
+                    format!("`{}` needs a KMS key, but the bucket uses SSE-S3", action.value),
+                )
+                .with_help("remove the KMS action, or set `encryption: sse-kms` on the bucket"),
+            );
+            valid = false;
+            continue;
+        }
+        if crate::aws::actions::lookup(&action.value).is_some_and(|known| known.resource.requires_wildcard_resource()) {
+            decoder.report(
+                Diagnostic::warning(
+                    "account-wide-action",
+                    action.location.clone(),
+                    action.field.clone(),
+                    format!("`{}` applies to the whole account, so it is granted on `*`", action.value),
+                )
+                .with_help("remove it unless the client really needs it: it reaches beyond this bucket"),
+            );
+        }
+        actions.push(action.value);
+    }
+    actions.sort();
+    actions.dedup();
+    valid.then_some(actions)
+}
+
+/// A location for diagnostics about a whole file, such as a duplicate blueprint name across a folder.
+pub fn file_start(source: &str) -> Location {
+    Location::file_start(source)
+}

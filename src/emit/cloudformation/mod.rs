@@ -1,0 +1,303 @@
+//! The CloudFormation emitter: one YAML template per module.
+//!
+//! A translation of the model: resources map to CloudFormation resource types, values to `!Ref`, `!GetAtt`
+//! and `!Sub`, policy documents to `PolicyDocument` maps. The wrong-account guard is a template `Rules`
+//! assertion on `AWS::AccountId` and `AWS::Region`, which CloudFormation checks before it creates anything.
+
+pub mod template;
+
+use crate::model::policy::{POLICY_VERSION, PolicyDocument, Principal};
+use crate::model::resource::{BucketEncryption, Resource as ModelResource, ResourceId, ResourceKind, Tags};
+use crate::model::value::{Attribute, Part, Value};
+use crate::model::{Deployment, Module};
+
+use template::{Assertion, Export, Intrinsic, Node, OrderedMap, Output, Resource, Rule, Template};
+
+/// The template for one module, as YAML text with the generated-file header.
+pub fn emit(deployment: &Deployment, module: &Module) -> String {
+    let template = Template {
+        format_version: "2010-09-09",
+        description: format!("{} (bucketbridge blueprint {}, module {})", module.description, deployment.name, module.name),
+        rules: OrderedMap::new().with("DeployOnlyToTheBlueprintAccountAndRegion", account_guard(module)),
+        resources: OrderedMap(module.resources.iter().map(|resource| (logical_id(resource.id()), translate(resource))).collect()),
+        outputs: OrderedMap(
+            module
+                .outputs
+                .iter()
+                .map(|output| {
+                    let id = output_id(&output.words);
+                    let value = Output {
+                        description: output.description.clone(),
+                        value: value(&output.value),
+                        export: Export { name: Node::Function(Intrinsic::Sub(format!("${{AWS::StackName}}-{id}"))) },
+                    };
+                    (id, value)
+                })
+                .collect(),
+        ),
+    };
+    let yaml = serde_yaml::to_string(&template)
+        .unwrap_or_else(|error| panic!("internal error: template does not serialize ({error}); please report this"));
+    format!("{}{yaml}", crate::emit::hash_comment_header(deployment))
+}
+
+/// Fails stack creation before any resource exists when the stack is not in the blueprint's account and region.
+fn account_guard(module: &Module) -> Rule {
+    Rule {
+        assertions: vec![
+            Assertion {
+                assert: Node::Function(Intrinsic::Equals(vec![
+                    Node::Function(Intrinsic::Ref("AWS::AccountId".into())),
+                    Node::string(&module.account),
+                ])),
+                description: format!("This template is generated for account {}; deploy it there.", module.account),
+            },
+            Assertion {
+                assert: Node::Function(Intrinsic::Equals(vec![
+                    Node::Function(Intrinsic::Ref("AWS::Region".into())),
+                    Node::string(&module.region),
+                ])),
+                description: format!("This template is generated for region {}; deploy it there.", module.region),
+            },
+        ],
+    }
+}
+
+/// The logical ID of a resource: its name in PascalCase followed by its kind (`AcmeRole`, `LogBucket`).
+pub fn logical_id(id: &ResourceId) -> String {
+    let kind = match id.kind {
+        ResourceKind::Bucket => "Bucket",
+        ResourceKind::BucketPolicy => "BucketPolicy",
+        ResourceKind::Role => "Role",
+        ResourceKind::ManagedPolicy => "Policy",
+        ResourceKind::KmsKey => "KmsKey",
+        ResourceKind::KmsAlias => "KmsAlias",
+        ResourceKind::InstanceProfile => "InstanceProfile",
+    };
+    format!("{}{kind}", pascal(&id.words))
+}
+
+/// The logical ID of an output (`S3BucketArn`).
+pub fn output_id(words: &[String]) -> String {
+    pascal(words)
+}
+
+fn pascal(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|word| {
+            let mut characters = word.chars();
+            characters.next().map(|first| first.to_ascii_uppercase().to_string() + characters.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+fn translate(resource: &ModelResource) -> Resource {
+    let retain = |keep: bool| keep.then_some("Retain");
+    match resource {
+        ModelResource::Bucket(bucket) => {
+            let mut properties = OrderedMap::new().with("BucketName", Node::string(&bucket.name));
+            let default = match &bucket.encryption {
+                BucketEncryption::S3Managed => Node::map([("SSEAlgorithm", Node::string("AES256"))]),
+                BucketEncryption::Kms { key_arn, .. } => {
+                    Node::map([("SSEAlgorithm", Node::string("aws:kms")), ("KMSMasterKeyID", value(key_arn))])
+                }
+            };
+            let mut rule = OrderedMap::new().with("ServerSideEncryptionByDefault", default);
+            if let BucketEncryption::Kms { bucket_key, .. } = &bucket.encryption {
+                rule.insert("BucketKeyEnabled", Node::Bool(*bucket_key));
+            }
+            properties.insert("BucketEncryption", Node::map([("ServerSideEncryptionConfiguration", Node::List(vec![Node::Map(rule)]))]));
+            let block = &bucket.public_access_block;
+            properties.insert(
+                "PublicAccessBlockConfiguration",
+                Node::map([
+                    ("BlockPublicAcls", Node::Bool(block.block_public_acls)),
+                    ("BlockPublicPolicy", Node::Bool(block.block_public_policy)),
+                    ("IgnorePublicAcls", Node::Bool(block.ignore_public_acls)),
+                    ("RestrictPublicBuckets", Node::Bool(block.restrict_public_buckets)),
+                ]),
+            );
+            properties.insert(
+                "OwnershipControls",
+                Node::map([("Rules", Node::List(vec![Node::map([("ObjectOwnership", Node::string(bucket.object_ownership.as_str()))])]))]),
+            );
+            if bucket.versioning {
+                properties.insert("VersioningConfiguration", Node::map([("Status", Node::string("Enabled"))]));
+            }
+            if let Some(logging) = &bucket.logging {
+                properties.insert(
+                    "LoggingConfiguration",
+                    Node::map([
+                        ("DestinationBucketName", value(&logging.target_bucket)),
+                        ("LogFilePrefix", Node::string(&logging.target_prefix)),
+                    ]),
+                );
+            }
+            insert_tags(&mut properties, &bucket.tags);
+            Resource {
+                deletion_policy: retain(bucket.retain_on_delete),
+                update_replace_policy: retain(bucket.retain_on_delete),
+                resource_type: "AWS::S3::Bucket",
+                properties,
+            }
+        }
+        ModelResource::BucketPolicy(policy) => Resource {
+            deletion_policy: None,
+            update_replace_policy: None,
+            resource_type: "AWS::S3::BucketPolicy",
+            properties: OrderedMap::new()
+                .with("Bucket", value(&policy.bucket.attribute(Attribute::Name)))
+                .with("PolicyDocument", policy_document(&policy.document)),
+        },
+        ModelResource::Role(role) => {
+            let mut properties = OrderedMap::new()
+                .with("RoleName", Node::string(&role.name))
+                .with("Description", Node::string(&role.description))
+                .with("AssumeRolePolicyDocument", policy_document(&role.trust_policy))
+                .with("MaxSessionDuration", Node::Integer(role.max_session_duration.into()));
+            insert_tags(&mut properties, &role.tags);
+            Resource { deletion_policy: None, update_replace_policy: None, resource_type: "AWS::IAM::Role", properties }
+        }
+        ModelResource::ManagedPolicy(policy) => Resource {
+            deletion_policy: None,
+            update_replace_policy: None,
+            resource_type: "AWS::IAM::ManagedPolicy",
+            // AWS::IAM::ManagedPolicy takes no tags, so the model's tags have nowhere to go here.
+            properties: OrderedMap::new()
+                .with("ManagedPolicyName", Node::string(&policy.name))
+                .with("Description", Node::string(&policy.description))
+                .with("PolicyDocument", policy_document(&policy.document))
+                .with("Roles", Node::List(vec![value(&policy.attached_role)])),
+        },
+        ModelResource::KmsKey(key) => {
+            let mut properties = OrderedMap::new()
+                .with("Description", Node::string(&key.description))
+                .with("EnableKeyRotation", Node::Bool(key.rotation))
+                .with("PendingWindowInDays", Node::Integer(key.deletion_window_days.into()))
+                .with("KeyPolicy", policy_document(&key.key_policy));
+            insert_tags(&mut properties, &key.tags);
+            Resource {
+                deletion_policy: retain(key.retain_on_delete),
+                update_replace_policy: retain(key.retain_on_delete),
+                resource_type: "AWS::KMS::Key",
+                properties,
+            }
+        }
+        ModelResource::KmsAlias(alias) => Resource {
+            deletion_policy: None,
+            update_replace_policy: None,
+            resource_type: "AWS::KMS::Alias",
+            properties: OrderedMap::new()
+                .with("AliasName", Node::string(&alias.name))
+                .with("TargetKeyId", value(&alias.target_key.attribute(Attribute::KeyId))),
+        },
+        ModelResource::InstanceProfile(profile) => Resource {
+            deletion_policy: None,
+            update_replace_policy: None,
+            resource_type: "AWS::IAM::InstanceProfile",
+            properties: OrderedMap::new()
+                .with("InstanceProfileName", Node::string(&profile.name))
+                .with("Roles", Node::List(vec![value(&profile.role.attribute(Attribute::Name))])),
+        },
+    }
+}
+
+fn insert_tags(properties: &mut OrderedMap<Node>, tags: &Tags) {
+    if !tags.is_empty() {
+        let list = tags.iter().map(|(key, tag)| Node::map([("Key", Node::string(key)), ("Value", Node::string(tag))])).collect();
+        properties.insert("Tags", Node::List(list));
+    }
+}
+
+/// A policy document as a `PolicyDocument` map.
+fn policy_document(document: &PolicyDocument) -> Node {
+    let statements = document
+        .statements
+        .iter()
+        .map(|statement| {
+            let mut map =
+                OrderedMap::new().with("Sid", Node::string(&statement.sid)).with("Effect", Node::string(statement.effect.as_str()));
+            match &statement.principal {
+                None => {}
+                Some(Principal::Anyone) => map.insert("Principal", Node::string("*")),
+                Some(Principal::Aws(values)) => {
+                    map.insert("Principal", Node::map([("AWS", Node::List(values.iter().map(value).collect()))]))
+                }
+                Some(Principal::Service(services)) => {
+                    map.insert("Principal", Node::map([("Service", Node::List(services.iter().map(Node::string).collect()))]))
+                }
+            }
+            map.insert("Action", Node::List(statement.actions.iter().map(Node::string).collect()));
+            if !statement.resources.is_empty() {
+                map.insert("Resource", Node::List(statement.resources.iter().map(value).collect()));
+            }
+            if !statement.conditions.is_empty() {
+                // Grouped by operator in operator order, as AWS's JSON form requires one key per operator.
+                let mut operators: Vec<&str> = statement.conditions.iter().map(|condition| condition.operator.as_str()).collect();
+                operators.sort_unstable();
+                operators.dedup();
+                let mut condition_map = OrderedMap::new();
+                for operator in operators {
+                    let mut keys = OrderedMap::new();
+                    for condition in statement.conditions.iter().filter(|condition| condition.operator.as_str() == operator) {
+                        keys.insert(condition.key.clone(), Node::List(condition.values.iter().map(value).collect()));
+                    }
+                    condition_map.insert(operator, Node::Map(keys));
+                }
+                map.insert("Condition", Node::Map(condition_map));
+            }
+            Node::Map(map)
+        })
+        .collect();
+    Node::map([("Version", Node::string(POLICY_VERSION)), ("Statement", Node::List(statements))])
+}
+
+/// A model value as a CloudFormation value: a plain string, a `!Ref` or `!GetAtt` when it is exactly one
+/// attribute, and a `!Sub` otherwise.
+pub fn value(value: &Value) -> Node {
+    if let Some(text) = value.as_literal() {
+        return Node::string(text);
+    }
+    if let Some(reference) = value.as_reference() {
+        let id = logical_id(&reference.resource);
+        return match attribute_access(reference.resource.kind, reference.attribute) {
+            Access::Ref => Node::Function(Intrinsic::Ref(id)),
+            Access::GetAtt(attribute) => Node::Function(Intrinsic::GetAtt(format!("{id}.{attribute}"))),
+        };
+    }
+    let text: String = value
+        .parts()
+        .iter()
+        .map(|part| match part {
+            // `${` in literal text would start a substitution; `${!` is Fn::Sub's escape for it.
+            Part::Literal(text) => text.replace("${", "${!"),
+            Part::Partition => "${AWS::Partition}".to_owned(),
+            Part::AccountId => "${AWS::AccountId}".to_owned(),
+            Part::Region => "${AWS::Region}".to_owned(),
+            Part::Ref(reference) => {
+                let id = logical_id(&reference.resource);
+                match attribute_access(reference.resource.kind, reference.attribute) {
+                    Access::Ref => format!("${{{id}}}"),
+                    Access::GetAtt(attribute) => format!("${{{id}.{attribute}}}"),
+                }
+            }
+        })
+        .collect();
+    Node::Function(Intrinsic::Sub(text))
+}
+
+enum Access {
+    Ref,
+    GetAtt(&'static str),
+}
+
+/// How CloudFormation exposes an attribute of each resource type: what `Ref` returns differs by type
+/// (a bucket's name, a managed policy's ARN, a key's ID).
+fn attribute_access(kind: ResourceKind, attribute: Attribute) -> Access {
+    match (kind, attribute) {
+        (ResourceKind::ManagedPolicy, Attribute::Arn) => Access::Ref,
+        (_, Attribute::Arn) => Access::GetAtt("Arn"),
+        (_, Attribute::Name | Attribute::KeyId) => Access::Ref,
+    }
+}

@@ -1,0 +1,166 @@
+//! Serialize-only CloudFormation template types.
+//!
+//! Keys are written in the canonical order (rain's `cft/format/sort.go`): the struct field order below.
+//! Intrinsic functions are an enum whose variants serde_yaml writes as YAML tags, so `Intrinsic::Ref` prints
+//! as `!Ref Bucket`; nothing is assembled as text.
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+/// An ordered map: entries print in insertion order, whatever serde features other crates switch on.
+#[derive(Clone, Debug, Default)]
+pub struct OrderedMap<V>(pub Vec<(String, V)>);
+
+impl<V> OrderedMap<V> {
+    /// An empty map.
+    pub fn new() -> OrderedMap<V> {
+        OrderedMap(Vec::new())
+    }
+
+    /// Appends an entry.
+    pub fn insert(&mut self, key: impl Into<String>, value: V) {
+        self.0.push((key.into(), value));
+    }
+
+    /// The same map with one more entry.
+    pub fn with(mut self, key: impl Into<String>, value: V) -> OrderedMap<V> {
+        self.insert(key, value);
+        self
+    }
+
+    /// Whether the map has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<V: Serialize> Serialize for OrderedMap<V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// A whole template.
+#[derive(Debug, Serialize)]
+pub struct Template {
+    /// Always `2010-09-09`.
+    #[serde(rename = "AWSTemplateFormatVersion")]
+    pub format_version: &'static str,
+    /// What the stack is.
+    #[serde(rename = "Description")]
+    pub description: String,
+    /// Assertions checked before any resource is created.
+    #[serde(rename = "Rules", skip_serializing_if = "OrderedMap::is_empty")]
+    pub rules: OrderedMap<Rule>,
+    /// Resources by logical ID, in model order.
+    #[serde(rename = "Resources")]
+    pub resources: OrderedMap<Resource>,
+    /// Outputs by logical ID, sorted.
+    #[serde(rename = "Outputs", skip_serializing_if = "OrderedMap::is_empty")]
+    pub outputs: OrderedMap<Output>,
+}
+
+/// A template rule.
+#[derive(Debug, Serialize)]
+pub struct Rule {
+    /// Assertions, all of which must hold.
+    #[serde(rename = "Assertions")]
+    pub assertions: Vec<Assertion>,
+}
+
+/// One rule assertion.
+#[derive(Debug, Serialize)]
+pub struct Assertion {
+    /// The condition.
+    #[serde(rename = "Assert")]
+    pub assert: Node,
+    /// Shown when the condition fails.
+    #[serde(rename = "AssertDescription")]
+    pub description: String,
+}
+
+/// One resource.
+#[derive(Debug, Serialize)]
+pub struct Resource {
+    /// `Retain` for resources that hold data.
+    #[serde(rename = "DeletionPolicy", skip_serializing_if = "Option::is_none")]
+    pub deletion_policy: Option<&'static str>,
+    /// `Retain` for resources that hold data.
+    #[serde(rename = "UpdateReplacePolicy", skip_serializing_if = "Option::is_none")]
+    pub update_replace_policy: Option<&'static str>,
+    /// The resource type.
+    #[serde(rename = "Type")]
+    pub resource_type: &'static str,
+    /// Properties.
+    #[serde(rename = "Properties")]
+    pub properties: OrderedMap<Node>,
+}
+
+/// One output.
+#[derive(Debug, Serialize)]
+pub struct Output {
+    /// What it is.
+    #[serde(rename = "Description")]
+    pub description: String,
+    /// Its value.
+    #[serde(rename = "Value")]
+    pub value: Node,
+    /// The export, so other stacks can import it.
+    #[serde(rename = "Export")]
+    pub export: Export,
+}
+
+/// An output's export.
+#[derive(Debug, Serialize)]
+pub struct Export {
+    /// The export name.
+    #[serde(rename = "Name")]
+    pub name: Node,
+}
+
+/// Any property value.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum Node {
+    /// A string.
+    String(String),
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Integer(u64),
+    /// A list.
+    List(Vec<Node>),
+    /// A map.
+    Map(OrderedMap<Node>),
+    /// An intrinsic function.
+    Function(Intrinsic),
+}
+
+/// The intrinsic functions the emitter uses, written with their short-form tags.
+#[derive(Clone, Debug, Serialize)]
+pub enum Intrinsic {
+    /// `!Ref name`.
+    Ref(String),
+    /// `!GetAtt Resource.Attribute`.
+    GetAtt(String),
+    /// `!Sub "text with ${Reference}"`.
+    Sub(String),
+    /// `!Equals [a, b]`.
+    Equals(Vec<Node>),
+}
+
+impl Node {
+    /// A string node.
+    pub fn string(text: impl Into<String>) -> Node {
+        Node::String(text.into())
+    }
+
+    /// A map node from entries.
+    pub fn map(entries: impl IntoIterator<Item = (&'static str, Node)>) -> Node {
+        Node::Map(OrderedMap(entries.into_iter().map(|(key, value)| (key.to_owned(), value)).collect()))
+    }
+}

@@ -1,0 +1,363 @@
+//! Prose: module READMEs and handoff documents, through tera templates compiled into the binary.
+//!
+//! Templates only place values: every table row, JSON snippet and command is computed here in Rust and passed
+//! in through a typed context. Templates are loaded once and fail on undefined variables, so a renamed field
+//! is an error, not an empty cell.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use tera::Tera;
+
+use crate::model::policy::PolicyDocument;
+use crate::model::resolve::Resolver;
+use crate::model::{Deployment, Handoff, Module};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("handoff.md", include_str!("templates/handoff.md")),
+    ("module-readme.md", include_str!("templates/module-readme.md")),
+    ("terraform-reference.md", include_str!("templates/terraform-reference.md")),
+    ("cloudformation-readme.md", include_str!("templates/cloudformation-readme.md")),
+];
+
+fn templates() -> &'static Tera {
+    static TERA: OnceLock<Tera> = OnceLock::new();
+    TERA.get_or_init(|| {
+        let mut tera = Tera::default();
+        tera.add_raw_templates(TEMPLATES.iter().copied())
+            .unwrap_or_else(|error| panic!("internal error: a built-in template does not parse ({error:?}); please report this"));
+        tera.register_filter("cell", escape_table_cell);
+        tera
+    })
+}
+
+/// Escapes a value for a Markdown table cell: `|` would end the cell and a newline the row.
+fn escape_table_cell(value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let text = match value {
+        tera::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    Ok(tera::Value::String(text.replace('|', "\\|").replace('\n', " ")))
+}
+
+fn render(name: &str, context: &impl Serialize) -> String {
+    let context = tera::Context::from_serialize(context)
+        .unwrap_or_else(|error| panic!("internal error: template context for {name} does not serialize ({error}); please report this"));
+    templates()
+        .render(name, &context)
+        .unwrap_or_else(|error| panic!("internal error: template {name} does not render ({error:?}); please report this"))
+}
+
+/// A policy document as pretty JSON, for Markdown code blocks.
+pub fn policy_json(document: &PolicyDocument, resolver: Option<&Resolver<'_>>) -> String {
+    let json = match resolver {
+        Some(resolver) => document.to_aws_json(&|part| resolver.part(part)),
+        None => document.to_aws_json(&|_| panic!("internal error: a handoff policy has a symbolic part; please report this")),
+    };
+    serde_json::to_string_pretty(&json)
+        .unwrap_or_else(|error| panic!("internal error: policy does not serialize ({error}); please report this"))
+}
+
+#[derive(Serialize)]
+struct HandoffContext<'a> {
+    header: String,
+    bucket_owner: String,
+    client: &'a str,
+    client_account: &'a str,
+    bucket: &'a str,
+    region: &'a str,
+    prefix: Option<&'a str>,
+    role_arn: &'a str,
+    external_id: &'a str,
+    granted: String,
+    kms_key_arn: Option<&'a str>,
+    assume_role_policy: String,
+    assume_role_command: String,
+    profile: String,
+    example_commands: Vec<String>,
+    actions: &'a [String],
+}
+
+/// `HANDOFF.md` for one client.
+pub fn handoff_markdown(deployment: &Deployment, handoff: &Handoff) -> String {
+    let session = format!("{}-{}", deployment.name, handoff.folder);
+    let profile_name = session.clone();
+    let location = format!("s3://{}/{}", handoff.bucket, handoff.prefix.as_deref().unwrap_or(""));
+    let granted = if handoff.capabilities.is_empty() { "the actions listed below".to_owned() } else { handoff.capabilities.join(", ") };
+    let owner_account = deployment.modules.first().map(|module| module.account.as_str()).unwrap_or_default();
+    let context = HandoffContext {
+        header: crate::emit::markdown_comment_header(deployment),
+        bucket_owner: format!("Account `{owner_account}`"),
+        client: &handoff.client,
+        client_account: &handoff.client_account,
+        bucket: &handoff.bucket,
+        region: &handoff.region,
+        prefix: handoff.prefix.as_deref(),
+        role_arn: &handoff.role_arn,
+        external_id: &handoff.external_id,
+        granted,
+        kms_key_arn: handoff.kms_key_arn.as_deref(),
+        assume_role_policy: policy_json(&handoff.assume_role_policy, None),
+        assume_role_command: format!(
+            "aws sts assume-role \\\n  --role-arn {} \\\n  --role-session-name {session} \\\n  --external-id {}",
+            handoff.role_arn,
+            shell_word(&handoff.external_id)
+        ),
+        profile: format!(
+            "[profile {profile_name}]\nrole_arn = {}\nexternal_id = {}\nsource_profile = default\nregion = {}",
+            handoff.role_arn, handoff.external_id, handoff.region
+        ),
+        example_commands: example_commands(handoff, &location, &profile_name),
+        actions: &handoff.actions,
+    };
+    render("handoff.md", &context)
+}
+
+/// CLI commands that show the grant working, one per granted kind of use.
+fn example_commands(handoff: &Handoff, location: &str, profile: &str) -> Vec<String> {
+    let has = |action: &str| handoff.actions.iter().any(|granted| granted == action);
+    let mut commands = Vec::new();
+    if has("s3:ListBucket") {
+        commands.push(format!("aws s3 ls {location} --profile {profile}"));
+    }
+    if has("s3:PutObject") {
+        commands.push(format!("aws s3 cp ./report.csv {location}report.csv --profile {profile}"));
+    }
+    if has("s3:GetObject") {
+        commands.push(format!("aws s3 cp {location}report.csv ./report.csv --profile {profile}"));
+    }
+    if has("s3:DeleteObject") {
+        commands.push(format!("aws s3 rm {location}report.csv --profile {profile}"));
+    }
+    commands
+}
+
+/// Quotes a word for a POSIX shell when it needs quoting.
+fn shell_word(word: &str) -> String {
+    if word.chars().all(|character| character.is_ascii_alphanumeric() || "-_.,:/@=+".contains(character)) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+#[derive(Serialize)]
+struct HandoffJson<'a> {
+    generated_from: &'a str,
+    client: &'a str,
+    client_account: &'a str,
+    bucket: &'a str,
+    region: &'a str,
+    prefix: Option<&'a str>,
+    role_arn: &'a str,
+    external_id: &'a str,
+    capabilities: &'a [String],
+    actions: &'a [String],
+    kms_key_arn: Option<&'a str>,
+    assume_role_policy: crate::model::policy::AwsPolicyDocument,
+}
+
+/// `handoff.json` for one client: the facts of `HANDOFF.md` for programs. JSON has no comments, so the
+/// generated-file header becomes the `generated_from` field.
+pub fn handoff_json(deployment: &Deployment, handoff: &Handoff) -> String {
+    let document = HandoffJson {
+        generated_from: &deployment.source,
+        client: &handoff.client,
+        client_account: &handoff.client_account,
+        bucket: &handoff.bucket,
+        region: &handoff.region,
+        prefix: handoff.prefix.as_deref(),
+        role_arn: &handoff.role_arn,
+        external_id: &handoff.external_id,
+        capabilities: &handoff.capabilities,
+        actions: &handoff.actions,
+        kms_key_arn: handoff.kms_key_arn.as_deref(),
+        assume_role_policy: handoff
+            .assume_role_policy
+            .to_aws_json(&|_| panic!("internal error: a handoff policy has a symbolic part; please report this")),
+    };
+    let mut text = serde_json::to_string_pretty(&document)
+        .unwrap_or_else(|error| panic!("internal error: handoff does not serialize ({error}); please report this"));
+    text.push('\n');
+    text
+}
+
+#[derive(Serialize)]
+struct NoteContext<'a> {
+    title: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct ManualStepContext<'a> {
+    text: &'a str,
+    document: String,
+}
+
+#[derive(Serialize)]
+struct ModuleReadmeContext<'a> {
+    header: String,
+    module: &'a str,
+    description: &'a str,
+    source: &'a str,
+    scenario: &'a str,
+    blueprint: &'a str,
+    account: &'a str,
+    region: &'a str,
+    target_guard: &'a str,
+    usage_language: &'a str,
+    usage: String,
+    notes: Vec<NoteContext<'a>>,
+    manual_steps: Vec<ManualStepContext<'a>>,
+    reference: String,
+}
+
+/// One row of a two-column reference table.
+#[derive(Serialize)]
+pub struct ReferenceRow {
+    /// First column.
+    pub name: String,
+    /// Second column.
+    pub kind: String,
+}
+
+/// A requirement or provider row.
+#[derive(Serialize)]
+pub struct VersionRow {
+    /// The name.
+    pub name: String,
+    /// The version constraint.
+    pub version: String,
+}
+
+/// An output row.
+#[derive(Serialize)]
+pub struct OutputRow {
+    /// The output name.
+    pub name: String,
+    /// Its description.
+    pub description: String,
+}
+
+/// What the Terraform emitter knows about a module that its README lists.
+#[derive(Serialize)]
+pub struct TerraformReference {
+    /// terraform-docs' Requirements rows.
+    pub requirements: Vec<VersionRow>,
+    /// terraform-docs' Providers rows.
+    pub providers: Vec<VersionRow>,
+    /// Resource and data-source addresses with their kind, sorted by address.
+    pub resources: Vec<ReferenceRow>,
+    /// Outputs, sorted by name.
+    pub outputs: Vec<OutputRow>,
+}
+
+/// `README.md` of a Terraform module.
+pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &TerraformReference, usage: String) -> String {
+    let context = ModuleReadmeContext {
+        header: crate::emit::markdown_comment_header(deployment),
+        module: &module.name,
+        description: &module.description,
+        source: &deployment.source,
+        scenario: deployment.scenario,
+        blueprint: &deployment.name,
+        account: &module.account,
+        region: &module.region,
+        target_guard: "The module reads the caller's identity and region first and stops the plan, before anything is created, when either differs.",
+        usage_language: "hcl",
+        usage,
+        notes: module.notes.iter().map(|note| NoteContext { title: &note.title, text: &note.text }).collect(),
+        manual_steps: manual_steps(module),
+        reference: render("terraform-reference.md", reference),
+    };
+    render("module-readme.md", &context)
+}
+
+fn manual_steps(module: &Module) -> Vec<ManualStepContext<'_>> {
+    let resolver = Resolver::new(module);
+    module
+        .manual_steps
+        .iter()
+        .map(|step| ManualStepContext { text: &step.text, document: policy_json(&step.document, Some(&resolver)) })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct TemplateContext {
+    file: String,
+    description: String,
+    account: String,
+    region: String,
+    deploy_command: String,
+    outputs: Vec<CloudFormationOutputRow>,
+}
+
+#[derive(Serialize)]
+struct CloudFormationOutputRow {
+    name: String,
+    export: String,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct CloudFormationReadmeContext<'a> {
+    header: String,
+    blueprint: &'a str,
+    source: &'a str,
+    scenario: &'a str,
+    templates: Vec<TemplateContext>,
+}
+
+/// `README.md` of the CloudFormation folder: one section per template.
+pub fn cloudformation_readme(deployment: &Deployment) -> String {
+    let templates = deployment
+        .modules
+        .iter()
+        .map(|module| {
+            let stack = format!("{}-{}", deployment.name, module.name);
+            TemplateContext {
+                file: format!("{}.yaml", module.name),
+                description: module.description.clone(),
+                account: module.account.clone(),
+                region: module.region.clone(),
+                deploy_command: format!(
+                    "aws cloudformation deploy \\\n  --template-file {}.yaml \\\n  --stack-name {stack} \\\n  --region {} \\\n  --capabilities CAPABILITY_NAMED_IAM",
+                    module.name, module.region
+                ),
+                outputs: module
+                    .outputs
+                    .iter()
+                    .map(|output| {
+                        let name = crate::emit::cloudformation::output_id(&output.words);
+                        CloudFormationOutputRow { export: format!("{stack}-{name}"), name, description: output.description.clone() }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let context = CloudFormationReadmeContext {
+        header: crate::emit::markdown_comment_header(deployment),
+        blueprint: &deployment.name,
+        source: &deployment.source,
+        scenario: deployment.scenario,
+        templates,
+    };
+    render("cloudformation-readme.md", &context)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_cannot_break_the_table() {
+        let escaped = escape_table_cell(&tera::Value::String("a|b\nc".into()), &Default::default()).expect("strings escape");
+        assert_eq!(escaped, tera::Value::String("a\\|b c".into()));
+    }
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("HMI-ACME"), "HMI-ACME");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+    }
+}

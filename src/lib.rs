@@ -1,0 +1,67 @@
+//! bucketbridge compiles short YAML scenario blueprints into Terraform modules and CloudFormation templates
+//! that give other AWS accounts safe, exact access to S3 buckets.
+//!
+//! The pipeline is a function, [`compile`]:
+//!
+//! 1. [`blueprint`] parses and validates the YAML into typed structs, reporting every mistake with its file,
+//!    line, column and field;
+//! 2. [`model`] turns a blueprint into modules (one per AWS account) of typed resources and policies, making
+//!    every AWS decision;
+//! 3. [`emit`] translates the model into Terraform, CloudFormation and prose files, a [`emit::FileTree`];
+//! 4. [`write`] puts the tree on disk, replacing a blueprint's previous output whole or not at all.
+//!
+//! The library reads no clock, no environment variables and no randomness: the same blueprint gives the same
+//! bytes on any machine.
+//!
+//! ```
+//! let blueprint = r#"
+//! scenario: external-handoff
+//! name: acme-exchange
+//! owner: { account: "111122223333", region: us-east-1 }
+//! bucket: { name: acme-exchange-prod, encryption: sse-s3, versioning: true }
+//! clients:
+//!   - { name: ACME, account: "444455556666", external_id: HMI-ACME, capabilities: [upload] }
+//! "#;
+//! let compiled = bucketbridge::compile("blueprints/acme-exchange.yaml", blueprint, bucketbridge::emit::Targets::ALL)
+//!     .expect("the blueprint is valid");
+//! assert!(compiled.files.contains_key("acme-exchange/terraform/owner/main.tf"));
+//! assert!(compiled.files.contains_key("acme-exchange/cloudformation/owner.yaml"));
+//! assert!(compiled.files.contains_key("acme-exchange/handoff/acme/HANDOFF.md"));
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod aws;
+pub mod blueprint;
+pub mod cli;
+pub mod diagnostic;
+pub mod emit;
+pub mod model;
+pub mod write;
+
+use diagnostic::Diagnostic;
+use emit::{FileTree, Targets};
+use model::Deployment;
+
+/// One compiled blueprint.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The model.
+    pub deployment: Deployment,
+    /// Every generated file, under `<blueprint name>/`.
+    pub files: FileTree,
+    /// Warnings found while validating; the blueprint compiled despite them.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Compiles one blueprint: `source` is its path as shown in messages and headers, `text` its content.
+///
+/// # Errors
+///
+/// Returns every diagnostic (errors and warnings) when the blueprint has any error.
+pub fn compile(source: &str, text: &str, targets: Targets) -> Result<Compiled, Vec<Diagnostic>> {
+    let (blueprint, warnings) = blueprint::load(source, text)?;
+    let deployment = model::build(&blueprint);
+    let files = emit::emit(&deployment, targets);
+    Ok(Compiled { deployment, files, warnings })
+}

@@ -1,0 +1,123 @@
+//! The target-neutral model: what each AWS account gets, with every AWS decision made.
+//!
+//! A validated blueprint goes in; a [`Deployment`] comes out: one [`Module`] per AWS account, each holding
+//! typed resources and policy documents whose ARNs are symbolic [`value::Value`]s, plus the handoff facts
+//! for external parties.
+//! Everything that needs AWS knowledge lives here and only here: which actions a capability needs
+//! ([`capability`]), what a hardened bucket or key has ([`hardening`]), how each scenario is wired
+//! ([`scenario`]).
+//! This module does no I/O and knows no HCL, YAML or CloudFormation syntax.
+
+pub mod capability;
+pub mod hardening;
+pub mod policy;
+pub mod resolve;
+pub mod resource;
+pub mod scenario;
+pub mod value;
+
+use crate::blueprint::Blueprint;
+use policy::PolicyDocument;
+use resource::Resource;
+use value::Value;
+
+/// Everything one blueprint compiles to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deployment {
+    /// The blueprint's `name`, which names its output folder.
+    pub name: String,
+    /// The blueprint's path as given, with `/` separators; named in generated-file headers.
+    pub source: String,
+    /// The scenario kind, as written in the blueprint (`external-handoff`).
+    pub scenario: &'static str,
+    /// One module per AWS account, in blueprint order.
+    pub modules: Vec<Module>,
+    /// One handoff bundle per external party, in blueprint order.
+    pub handoffs: Vec<Handoff>,
+}
+
+/// The resources one AWS account gets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Module {
+    /// The module's folder and file name (`owner`, `s3-account`).
+    pub name: String,
+    /// One line saying what the module does.
+    pub description: String,
+    /// The only account the module may be deployed into.
+    pub account: String,
+    /// The only region the module may be deployed into.
+    pub region: String,
+    /// The partition of that region (`aws`, `aws-cn`, `aws-us-gov`).
+    pub partition: String,
+    /// Resources in dependency order: nothing refers to a resource listed after it.
+    pub resources: Vec<Resource>,
+    /// Outputs, sorted by name.
+    pub outputs: Vec<Output>,
+    /// Where and why the module departs from the procedure it automates, in model order.
+    pub notes: Vec<Note>,
+    /// Steps someone must still take by hand, such as editing an existing key's policy; in model order.
+    pub manual_steps: Vec<ManualStep>,
+}
+
+/// A value the module exports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// Lowercase words naming it (`["s3", "bucket", "arn"]`).
+    pub words: Vec<String>,
+    /// What it is.
+    pub description: String,
+    /// Its value.
+    pub value: Value,
+}
+
+/// A departure from the source procedure, or a decision a reviewer should know about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// A short title.
+    pub title: String,
+    /// One or two sentences of explanation.
+    pub text: String,
+}
+
+/// Something the module cannot do itself, with the policy statement to apply by hand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManualStep {
+    /// What to do.
+    pub text: String,
+    /// The statements to add, resolved for the module's account.
+    pub document: PolicyDocument,
+}
+
+/// What an external party needs to reach its bucket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handoff {
+    /// The client's name as the blueprint writes it.
+    pub client: String,
+    /// The folder name under `handoff/` (lowercase words joined by `-`).
+    pub folder: String,
+    /// The client's account.
+    pub client_account: String,
+    /// The bucket name.
+    pub bucket: String,
+    /// The bucket's region.
+    pub region: String,
+    /// The key prefix the client is confined to, if any.
+    pub prefix: Option<String>,
+    /// The role to assume, as a concrete ARN.
+    pub role_arn: String,
+    /// The external ID to pass when assuming it.
+    pub external_id: String,
+    /// What the client may do (capability names), in blueprint order; empty when `actions` was given.
+    pub capabilities: Vec<String>,
+    /// The S3 and KMS actions granted, sorted.
+    pub actions: Vec<String>,
+    /// The KMS key ARN the bucket encrypts with, when the client must be able to use it.
+    pub kms_key_arn: Option<String>,
+    /// The identity policy the client attaches to its own principal, resolved.
+    pub assume_role_policy: PolicyDocument,
+}
+
+/// Builds the model for a validated blueprint.
+pub fn build(blueprint: &Blueprint) -> Deployment {
+    scenario::build(blueprint)
+}

@@ -1,0 +1,326 @@
+//! `external-handoff`: a bucket handed to external parties, each through a role of its own.
+//!
+//! Automates seed `004_72aad6482dec7094.txt` ("Grant External Users Access to Your Amazon S3 Bucket"):
+//! a hardened bucket, and per client a managed policy `<client>-ExtRole`, a role of the same name that the
+//! client's account may assume only with its external ID, and a handoff bundle.
+
+use crate::blueprint::{self, Access, Encryption, ExternalHandoff, KmsKeyChoice};
+use crate::model::capability::Grant;
+use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
+use crate::model::resource::{
+    BucketEncryption, BucketLogging, BucketPolicy, KmsAlias, KmsKey, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, Tags,
+    identifier_words,
+};
+use crate::model::value::{Attribute, Value, arn};
+use crate::model::{Handoff, ManualStep, Module, Note, Output, hardening};
+
+use super::{ModuleBuilder, account_partition, tags};
+
+/// The name of the role and policy created for a client, as the seed names them.
+pub fn client_role_name(client: &str) -> String {
+    format!("{client}-ExtRole")
+}
+
+/// Builds the owner's module and the clients' handoff bundles.
+///
+/// Resources are pushed in dependency order: log bucket, roles, key (its policy names the roles), bucket
+/// (it encrypts with the key), log bucket policy (it names the bucket), managed policies (they name the bucket
+/// and the key), bucket policy.
+pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (Vec<Module>, Vec<Handoff>) {
+    let tags = tags(blueprint);
+    let owner = &scenario.owner;
+    let partition = account_partition(&owner.region);
+    let bucket_id = ResourceId::this(ResourceKind::Bucket);
+    let mut module = ModuleBuilder::new(
+        "owner",
+        format!("Bucket {} and the roles that hand it to {} external client(s)", scenario.bucket.name, scenario.clients.len()),
+        &owner.account,
+        &owner.region,
+    );
+
+    let key = bucket_key(&scenario.bucket.encryption);
+    let encryption = match &key {
+        // A bucket key makes S3 ask KMS for a bucket-level data key instead of one per object, which cuts KMS
+        // requests and their cost (S3 guide, "Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys").
+        Some(key) => BucketEncryption::Kms { key_arn: key.arn.clone(), bucket_key: true },
+        None => BucketEncryption::S3Managed,
+    };
+
+    let mut log_bucket_policy = None;
+    let logging = scenario.bucket.access_logs.as_ref().map(|logs| {
+        let target_bucket = if logs.create {
+            let log_bucket = hardening::log_bucket_id();
+            // Server access logs can only be delivered to a bucket encrypted with SSE-S3
+            // (S3 guide, "Enabling Amazon S3 server access logging").
+            let bucket = hardening::bucket(log_bucket.clone(), &logs.bucket, BucketEncryption::S3Managed, false, None, &tags);
+            module.resources.push(Resource::Bucket(bucket));
+            log_bucket_policy = Some(BucketPolicy {
+                id: ResourceId::named(ResourceKind::BucketPolicy, "log"),
+                bucket: log_bucket.clone(),
+                document: PolicyDocument::new(vec![
+                    hardening::allow_server_access_log_delivery(&log_bucket, &logs.prefix, &bucket_id, &owner.account),
+                    hardening::deny_insecure_transport(&log_bucket),
+                ]),
+            });
+            log_bucket.attribute(Attribute::Name)
+        } else {
+            Value::literal(&logs.bucket)
+        };
+        BucketLogging { target_bucket, target_prefix: logs.prefix.clone() }
+    });
+
+    let mut handoffs = Vec::new();
+    let mut managed_policies = Vec::new();
+    let mut key_users: Vec<KeyUser> = Vec::new();
+    for client in &scenario.clients {
+        let grant = match &client.access {
+            Access::Capabilities(capabilities) => Grant::for_capabilities(capabilities, key.is_some()),
+            Access::Actions(actions) => Grant::for_actions(actions.iter().map(String::as_str)),
+        };
+        let role_name = client_role_name(&client.name);
+        let role_id = ResourceId::named(ResourceKind::Role, &client.name);
+        let client_words = identifier_words(&client.name);
+        let role_arn = format!("arn:{partition}:iam::{}:role/{role_name}", owner.account);
+
+        module.resources.push(Resource::Role(Role {
+            id: role_id.clone(),
+            name: role_name.clone(),
+            description: format!(
+                "Assumed by account {} ({}) with its external ID to reach bucket {}",
+                client.account, client.name, scenario.bucket.name
+            ),
+            trust_policy: PolicyDocument::new(vec![trust_client_account(&client.account, &client.external_id)]),
+            max_session_duration: hardening::ROLE_MAX_SESSION_SECONDS,
+            tags: tags.clone(),
+        }));
+        managed_policies.push(ManagedPolicy {
+            id: ResourceId::named(ResourceKind::ManagedPolicy, &client.name),
+            name: role_name.clone(),
+            description: format!("What {} may do in bucket {}", client.name, scenario.bucket.name),
+            document: PolicyDocument::new(super::s3_access_statements(
+                &bucket_id.attribute(Attribute::Arn),
+                client.prefix.as_deref(),
+                &grant,
+                key.as_ref(),
+                &owner.region,
+            )),
+            attached_role: role_id.attribute(Attribute::Name),
+            tags: tags.clone(),
+        });
+        if !grant.kms.is_empty() {
+            key_users.push(KeyUser {
+                words: client_words.clone(),
+                role_arn: role_id.attribute(Attribute::Arn),
+                actions: grant.kms.iter().cloned().collect(),
+            });
+        }
+
+        module.outputs.push(Output {
+            words: [client_words.clone(), words(&["iam", "role", "arn"])].concat(),
+            description: format!("ARN of the role {} assumes", client.name),
+            value: role_id.attribute(Attribute::Arn),
+        });
+        module.outputs.push(Output {
+            words: [client_words.clone(), words(&["external", "id"])].concat(),
+            description: format!("External ID {} must pass to assume its role", client.name),
+            value: Value::literal(&client.external_id),
+        });
+
+        handoffs.push(Handoff {
+            client: client.name.clone(),
+            folder: client_words.join("-"),
+            client_account: client.account.clone(),
+            bucket: scenario.bucket.name.clone(),
+            region: owner.region.clone(),
+            prefix: client.prefix.clone(),
+            role_arn: role_arn.clone(),
+            external_id: client.external_id.clone(),
+            capabilities: match &client.access {
+                Access::Capabilities(capabilities) => capabilities.iter().map(|capability| capability.name().to_owned()).collect(),
+                Access::Actions(_) => Vec::new(),
+            },
+            actions: grant.all().into_iter().collect(),
+            kms_key_arn: key.as_ref().filter(|_| !grant.kms.is_empty()).and_then(|key| key.concrete_arn.clone()),
+            assume_role_policy: PolicyDocument::new(vec![
+                Statement::new("AllowAssumingTheBucketRole", Effect::Allow, ["sts:AssumeRole"]).with_resources([Value::literal(role_arn)]),
+            ]),
+        });
+    }
+
+    if let Some(key) = &key {
+        add_key(key, &scenario.bucket.name, &key_users, owner, &tags, &mut module);
+    }
+    module.resources.push(Resource::Bucket(hardening::bucket(
+        bucket_id.clone(),
+        &scenario.bucket.name,
+        encryption.clone(),
+        scenario.bucket.versioning,
+        logging,
+        &tags,
+    )));
+    module.resources.extend(log_bucket_policy.map(Resource::BucketPolicy));
+    module.resources.extend(managed_policies.into_iter().map(Resource::ManagedPolicy));
+    module.resources.push(Resource::BucketPolicy(BucketPolicy {
+        id: ResourceId::this(ResourceKind::BucketPolicy),
+        bucket: bucket_id.clone(),
+        document: PolicyDocument::new(vec![
+            hardening::deny_insecure_transport(&bucket_id),
+            hardening::deny_foreign_encryption(&bucket_id, &encryption),
+        ]),
+    }));
+
+    module.outputs.push(Output {
+        words: words(&["s3", "bucket", "id"]),
+        description: "Name of the bucket".into(),
+        value: bucket_id.attribute(Attribute::Name),
+    });
+    module.outputs.push(Output {
+        words: words(&["s3", "bucket", "arn"]),
+        description: "ARN of the bucket".into(),
+        value: bucket_id.attribute(Attribute::Arn),
+    });
+
+    module.notes.extend(seed_departures());
+    (vec![module.finish()], handoffs)
+}
+
+/// The bucket's key, as the rest of the module needs it.
+pub(super) struct BucketKey {
+    /// The key's ARN.
+    pub arn: Value,
+    /// The alias name (with `alias/`) when this module creates the key.
+    pub created_alias: Option<String>,
+    /// The ARN as text, when the blueprint gave it (an existing key).
+    pub concrete_arn: Option<String>,
+}
+
+/// A role that uses the bucket's key, and for what.
+struct KeyUser {
+    words: Vec<String>,
+    role_arn: Value,
+    actions: Vec<String>,
+}
+
+/// The bucket's key, if it encrypts with SSE-KMS.
+fn bucket_key(choice: &Encryption) -> Option<BucketKey> {
+    match choice {
+        Encryption::SseS3 => None,
+        Encryption::SseKms(KmsKeyChoice::Existing { key_arn }) => {
+            Some(BucketKey { arn: Value::literal(key_arn), created_alias: None, concrete_arn: Some(key_arn.clone()) })
+        }
+        Encryption::SseKms(KmsKeyChoice::Create { alias }) => Some(BucketKey {
+            arn: ResourceId::this(ResourceKind::KmsKey).attribute(Attribute::Arn),
+            created_alias: Some(format!("alias/{alias}")),
+            concrete_arn: None,
+        }),
+    }
+}
+
+/// Creates the key and its alias, or, for an existing key whose policy this module must not overwrite, adds a
+/// manual step with the statements its policy needs.
+///
+/// Each role gets its KMS actions only through S3 in the bucket's region (`kms:ViaService`), so a role session
+/// cannot call KMS directly with the key.
+fn add_key(key: &BucketKey, bucket: &str, key_users: &[KeyUser], owner: &blueprint::Owner, tags: &Tags, module: &mut ModuleBuilder) {
+    let role_statements: Vec<Statement> = key_users
+        .iter()
+        .map(|user| {
+            Statement::new(format!("Allow{}RoleUseThroughS3", pascal(&user.words)), Effect::Allow, user.actions.iter().map(String::as_str))
+                .with_principal(Principal::Aws(vec![user.role_arn.clone()]))
+                .with_resources([Value::literal("*")])
+                .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(&owner.region)])
+        })
+        .collect();
+    let Some(alias) = &key.created_alias else {
+        if !role_statements.is_empty() {
+            module.manual_steps.push(ManualStep {
+                text: format!(
+                    "The bucket encrypts with an existing key ({}), whose policy this module does not manage. Add these statements to that key's policy so the client roles can use it through S3.",
+                    key.concrete_arn.as_deref().unwrap_or("given in the blueprint")
+                ),
+                document: PolicyDocument::new(role_statements),
+            });
+        }
+        return;
+    };
+    let key_id = ResourceId::this(ResourceKind::KmsKey);
+    let mut statements = vec![hardening::key_administration(&owner.account)];
+    statements.extend(role_statements);
+    module.resources.push(Resource::KmsKey(KmsKey {
+        id: key_id.clone(),
+        description: format!("Encrypts the objects of bucket {bucket}"),
+        rotation: true,
+        deletion_window_days: hardening::DEFAULT_KEY_DELETION_WINDOW_DAYS,
+        key_policy: PolicyDocument::new(statements),
+        retain_on_delete: true,
+        tags: tags.clone(),
+    }));
+    module.resources.push(Resource::KmsAlias(KmsAlias {
+        id: ResourceId::this(ResourceKind::KmsAlias),
+        name: alias.clone(),
+        target_key: key_id.clone(),
+    }));
+    module.outputs.push(Output {
+        words: words(&["kms", "key", "arn"]),
+        description: "ARN of the bucket's KMS key".into(),
+        value: key_id.attribute(Attribute::Arn),
+    });
+    module.outputs.push(Output {
+        words: words(&["kms", "alias", "arn"]),
+        description: "ARN of the bucket key's alias".into(),
+        value: arn::alias_in_this_account(alias),
+    });
+}
+
+/// PascalCase of identifier words, for statement IDs (which allow only letters and digits).
+fn pascal(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|word| {
+            let mut characters = word.chars();
+            characters.next().map(|first| first.to_ascii_uppercase().to_string() + characters.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Trusts the client's account, but only with the agreed external ID.
+///
+/// The principal is the account root: the client's own administrators decide which of their principals may
+/// call `sts:AssumeRole` (the handoff document gives them the policy). `StringEquals` on `sts:ExternalId`,
+/// without `IfExists`, is what stops the confused deputy: a request without the ID does not match (IAM guide,
+/// "How to use an external ID when granting access to your AWS resources to a third party").
+pub(super) fn trust_client_account(account: &str, external_id: &str) -> Statement {
+    Statement::new("TrustClientAccountWithExternalId", Effect::Allow, ["sts:AssumeRole"])
+        .with_principal(Principal::Aws(vec![arn::account_root(account)]))
+        .with_condition(ConditionOperator::StringEquals, "sts:ExternalId", [Value::literal(external_id)])
+}
+
+fn words(list: &[&str]) -> Vec<String> {
+    list.iter().map(|word| (*word).to_owned()).collect()
+}
+
+/// Where this module departs from seed 004, for the module README.
+fn seed_departures() -> Vec<Note> {
+    vec![
+        Note {
+            title: "TLS is required on the bucket too, not only on objects".into(),
+            text: "The seed's deny covers `BUCKET_NAME/*` only, which leaves bucket-level calls such as ListBucket open over plain HTTP; the generated deny names the bucket ARN as well.".into(),
+        },
+        Note {
+            title: "Policies are generated, not pasted".into(),
+            text: "The seed's role policy has a trailing comma that IAM rejects; every document here is built from typed values and serialised.".into(),
+        },
+        Note {
+            title: "Each client gets exactly its capabilities".into(),
+            text: "The seed grants every client PutObject, GetObject and DeleteObject on the whole bucket; here each client gets the actions of its declared capabilities, on its prefix when it has one, with bucket-level actions on the bucket ARN and object actions on object ARNs.".into(),
+        },
+        Note {
+            title: "ACLs are off and log delivery uses the bucket policy".into(),
+            text: "Objects are owned by the bucket owner (BucketOwnerEnforced); a created log bucket grants `logging.s3.amazonaws.com` through its policy, limited by aws:SourceArn and aws:SourceAccount.".into(),
+        },
+        Note {
+            title: "Uploads cannot choose another encryption".into(),
+            text: "The bucket policy denies uploads that ask for an encryption other than the bucket's own, so a client cannot leave objects encrypted with a key the owner cannot use.".into(),
+        },
+    ]
+}

@@ -1,0 +1,91 @@
+//! The command line as a user runs it: exit codes, help, writing, and `cargo bucketbridge`.
+
+use std::process::Command;
+
+use crate::support;
+
+fn bucketbridge() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_bucketbridge"))
+}
+
+#[test]
+fn help_is_available_for_every_command() {
+    for command in [&["--help"][..], &["build", "--help"], &["validate", "--help"], &["scenarios", "--help"]] {
+        let output = bucketbridge().args(command).output().expect("runs");
+        assert_eq!(output.status.code(), Some(0), "{command:?}");
+        assert!(String::from_utf8_lossy(&output.stdout).contains("Usage:"), "{command:?}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let output = bucketbridge().args(["build", "--target", "pulumi"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let output = bucketbridge().args(["validate", "does-not-exist.yaml"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("does-not-exist.yaml"));
+}
+
+#[test]
+fn invalid_blueprints_exit_with_1_and_name_the_place() {
+    let case = support::repo().join("tests/bad-blueprints/account-id-eleven-digits.yaml");
+    let output = bucketbridge().arg("validate").arg(&case).output().expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("account-id-eleven-digits.yaml:"), "{stderr}");
+    assert!(stderr.contains("clients[0].account"), "{stderr}");
+}
+
+#[test]
+fn scenarios_lists_every_scenario_kind() {
+    let output = bucketbridge().arg("scenarios").output().expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for (name, _) in bucketbridge::blueprint::SCENARIOS {
+        assert!(stdout.lines().any(|line| line.starts_with(name)), "{name} missing from:\n{stdout}");
+    }
+}
+
+#[test]
+fn build_writes_the_tree_and_a_failed_build_leaves_it_untouched() {
+    let workspace = tempfile::tempdir().expect("temporary folder");
+    let blueprint = workspace.path().join("acme.yaml");
+    std::fs::copy(support::repo().join("blueprints/acme-exchange.yaml"), &blueprint).expect("copies");
+    let out = workspace.path().join("out");
+    let output = bucketbridge().arg("build").arg(&blueprint).arg("--out").arg(&out).output().expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let before = support::tree::read_tree(&out);
+    assert!(before.contains_key("acme-exchange/terraform/owner/main.tf"));
+    assert!(before.contains_key("acme-exchange/cloudformation/owner.yaml"));
+    assert!(before.contains_key("acme-exchange/handoff/acme/handoff.json"));
+
+    let broken = std::fs::read_to_string(&blueprint).expect("reads").replace("\"4444-5555-6666\"", "44445555666");
+    std::fs::write(&blueprint, broken).expect("writes");
+    let output = bucketbridge().arg("build").arg(&blueprint).arg("--out").arg(&out).output().expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(support::tree::read_tree(&out), before, "a failed build changed the output");
+}
+
+#[test]
+fn only_the_requested_target_is_written() {
+    let out = tempfile::tempdir().expect("temporary folder");
+    let output = bucketbridge()
+        .args(["build", "--target", "cloudformation", "--out"])
+        .arg(out.path())
+        .arg(support::repo().join("blueprints/acme-exchange.yaml"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let files = support::tree::read_tree(out.path());
+    assert!(files.keys().all(|path| !path.contains("/terraform/")), "{:?}", files.keys());
+    assert!(files.contains_key("acme-exchange/cloudformation/owner.yaml"));
+}
+
+#[test]
+fn cargo_subcommand_drops_the_name_cargo_inserts() {
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-bucketbridge")).args(["bucketbridge", "scenarios"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("external-handoff"));
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-bucketbridge")).args(["bucketbridge", "--help"]).output().expect("runs");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("cargo bucketbridge"));
+}

@@ -1,0 +1,10 @@
+//! The one integration-test binary: golden trees, the bad-blueprint corpus, determinism, the CLI, and the
+//! external validators (terraform, cfn-lint) over the golden output.
+
+mod support;
+
+mod bad_blueprints;
+mod cli;
+mod determinism;
+mod external;
+mod golden;

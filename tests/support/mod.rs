@@ -1,0 +1,49 @@
+//! Shared test plumbing: the repository layout, blessing, and tree comparison with diffs.
+
+pub mod tree;
+
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether this run should rewrite expected files (`SNAPSHOTS=overwrite`), which CI refuses.
+pub fn blessing() -> bool {
+    let bless = std::env::var("SNAPSHOTS").is_ok_and(|value| value == "overwrite");
+    if bless && in_ci() {
+        panic!("SNAPSHOTS=overwrite is refused when CI=true: golden files are reviewed output, bless them locally and read the diff");
+    }
+    bless
+}
+
+/// Whether the tests run in CI, where a missing external tool is a failure rather than a skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value == "true")
+}
+
+/// Every example blueprint, sorted by path.
+pub fn example_blueprints() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(repo().join("blueprints"))
+        .expect("blueprints/ exists")
+        .map(|entry| entry.expect("blueprints/ is readable").path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "yaml"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "blueprints/ holds no example blueprint");
+    paths
+}
+
+/// The path of `path` relative to the repository, with `/`, as the CLI shows it when run from the root.
+pub fn relative(path: &Path) -> String {
+    path.strip_prefix(repo()).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Compiles an example blueprint to both targets, panicking with its diagnostics when it does not compile.
+pub fn compile_example(path: &Path) -> bucketbridge::Compiled {
+    let text = std::fs::read_to_string(path).expect("blueprint is readable");
+    let source = relative(path);
+    bucketbridge::compile(&source, &text, bucketbridge::emit::Targets::ALL)
+        .unwrap_or_else(|diagnostics| panic!("{source} does not compile:\n{}", bucketbridge::diagnostic::render(&diagnostics, &text)))
+}

@@ -36,6 +36,7 @@ pub mod blueprint;
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
+pub mod eval;
 pub mod model;
 pub mod write;
 

@@ -7,7 +7,7 @@
 //! and it would still have to undo several hcl-rs layout choices (empty nested blocks as
 //! `x {  }`, unquoted block labels, `%{ if }` spacing, `{for ...}`). Walking the hcl-rs
 //! structures instead tells us directly which lines are single-line attributes, so the
-//! alignment pass below works on already-classified [`Line`]s and never parses HCL.
+//! alignment pass below works on already-classified `Line`s and never parses HCL.
 //!
 //! The rules mirrored from `hclwrite.Format` and `terraform fmt` (all pinned by tests here):
 //!
@@ -81,7 +81,7 @@ pub fn render_inline(expr: &Expression) -> String {
 }
 
 /// The source of `template` in the form `TemplateExpr::QuotedString` holds (see
-/// [`template_text`]): literals with `${`/`%{` escaped, interpolations rendered inline.
+/// `template_text`): literals with `${`/`%{` escaped, interpolations rendered inline.
 /// Used by `super::expr` to build templates.
 pub fn template_source(template: &Template) -> String {
     template_text(template, false)

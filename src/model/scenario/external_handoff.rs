@@ -33,7 +33,10 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     let bucket_id = ResourceId::this(ResourceKind::Bucket);
     let mut module = ModuleBuilder::new(
         "owner",
-        format!("Bucket {} and the roles that hand it to {} external client(s)", scenario.bucket.name, scenario.clients.len()),
+        match scenario.clients.as_slice() {
+            [client] => format!("Bucket {} and the role that hands it to {}", scenario.bucket.name, client.name),
+            clients => format!("Bucket {} and the roles that hand it to {} external clients", scenario.bucket.name, clients.len()),
+        },
         &owner.account,
         &owner.region,
     );

@@ -37,6 +37,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod eval;
+pub mod explain;
 pub mod model;
 pub mod write;
 
@@ -63,6 +64,8 @@ pub struct Compiled {
 pub fn compile(source: &str, text: &str, targets: Targets) -> Result<Compiled, Vec<Diagnostic>> {
     let (blueprint, warnings) = blueprint::load(source, text)?;
     let deployment = model::build(&blueprint);
-    let files = emit::emit(&deployment, targets);
+    let matrix = explain::matrix(&deployment, explain::Columns::Capabilities)
+        .unwrap_or_else(|error| panic!("internal error: the access matrix of {source} cannot be computed ({error}); please report this"));
+    let files = emit::emit(&deployment, targets, &matrix);
     Ok(Compiled { deployment, files, warnings })
 }

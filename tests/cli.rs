@@ -89,3 +89,52 @@ fn cargo_subcommand_drops_the_name_cargo_inserts() {
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-bucketbridge")).args(["bucketbridge", "--help"]).output().expect("runs");
     assert!(String::from_utf8_lossy(&output.stdout).contains("cargo bucketbridge"));
 }
+
+#[test]
+fn explain_prints_the_matrix_in_each_format_and_explains_a_cell() {
+    let blueprint = support::repo().join("blueprints/acme-exchange.yaml");
+    let table = bucketbridge().arg("explain").arg(&blueprint).output().expect("runs");
+    assert_eq!(table.status.code(), Some(0), "{}", String::from_utf8_lossy(&table.stderr));
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.lines().nth(1).is_some_and(|row| row.contains("with its external ID") && row.matches("Allow").count() == 4), "{table}");
+
+    let json = bucketbridge().arg("explain").arg(&blueprint).args(["--format", "json", "--actions"]).output().expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("explain --format json prints JSON");
+    assert!(json["columns"].as_array().expect("columns").iter().any(|column| column == "s3:PutObject"));
+
+    let markdown = bucketbridge().arg("explain").arg(&blueprint).args(["--format", "markdown"]).output().expect("runs");
+    let golden = std::fs::read_to_string(support::repo().join("golden/acme-exchange/access.md")).expect("golden access.md");
+    assert!(golden.ends_with(String::from_utf8_lossy(&markdown.stdout).as_ref()), "access.md is the markdown matrix after its header");
+
+    let why = bucketbridge().arg("explain").arg(&blueprint).args(["--why", "4:download"]).output().expect("runs");
+    let why = String::from_utf8_lossy(&why.stdout);
+    assert!(why.contains("DenyInsecureTransport"), "{why}");
+
+    let bad = bucketbridge().arg("explain").arg(&blueprint).args(["--why", "99:upload"]).output().expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn eval_runs_a_case_file_and_fails_on_a_broken_expectation() {
+    let cases = support::repo().join("tests/eval-cases");
+    let mut files: Vec<_> = std::fs::read_dir(&cases).expect("cases").map(|entry| entry.expect("readable").path()).collect();
+    files.sort();
+    let file = files
+        .iter()
+        .find(|path| std::fs::read_to_string(path).is_ok_and(|text| text.contains("\"requests\"") && !text.contains("expect_load_error")))
+        .expect("a case file");
+    let output = bucketbridge().arg("eval").arg(file).output().expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+
+    let workspace = tempfile::tempdir().expect("temporary folder");
+    let broken = workspace.path().join("broken.json");
+    let text = std::fs::read_to_string(file).expect("reads");
+    let flipped = if text.contains("\"expect\": \"Allow\"") {
+        text.replacen("\"expect\": \"Allow\"", "\"expect\": \"ExplicitDeny\"", 1)
+    } else {
+        text.replacen("\"expect\": \"ImplicitDeny\"", "\"expect\": \"Allow\"", 1)
+    };
+    std::fs::write(&broken, flipped).expect("writes");
+    let output = bucketbridge().arg("eval").arg(&broken).output().expect("runs");
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stdout));
+}

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod access;
 mod bad_blueprints;
 mod cli;
 mod determinism;

@@ -37,6 +37,44 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the scenario kinds a blueprint can use.
     Scenarios,
+    /// Print the access matrix of a blueprint: who can do what, decided from the generated policies.
+    Explain(ExplainArgs),
+    /// Evaluate requests against plain AWS JSON policies described in an eval file (see the book's evaluator page).
+    Eval(EvalArgs),
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The blueprint to explain.
+    pub blueprint: PathBuf,
+    /// One column per action instead of one per capability.
+    #[arg(long)]
+    pub actions: bool,
+    /// Show the requests and statements that decided one cell, given as ROW:COLUMN (`3:upload`, `1:s3:GetObject`).
+    #[arg(long, value_name = "ROW:COLUMN")]
+    pub why: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]
+    pub format: ExplainFormat,
+}
+
+/// `explain --format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// A plain-text table.
+    Table,
+    /// Markdown, as committed in `access.md`.
+    Markdown,
+    /// JSON with every request and deciding statement.
+    Json,
+}
+
+/// Arguments of `eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The eval file (JSON): users, roles, buckets, keys and requests.
+    pub file: PathBuf,
 }
 
 /// Arguments of `build`.
@@ -99,6 +137,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, stdout: &mut dyn Write, std
     let result = match cli.command {
         Command::Build(args) => build(&args, stdout, stderr),
         Command::Validate(args) => validate(&args, stdout, stderr),
+        Command::Explain(args) => explain(&args, stdout, stderr),
+        Command::Eval(args) => eval(&args, stdout),
         Command::Scenarios => {
             for (name, about) in crate::blueprint::SCENARIOS {
                 let _ = writeln!(stdout, "{name:<18} {about}");
@@ -218,4 +258,55 @@ fn validate(args: &ValidateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write)
         let _ = writeln!(stdout, "{}: valid", input.display);
     }
     Ok(EXIT_OK)
+}
+
+fn explain(args: &ExplainArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, String> {
+    let inputs = read_inputs(std::slice::from_ref(&args.blueprint))?;
+    let input = &inputs[0];
+    let compiled = match crate::compile(&input.display, &input.text, Targets::ALL) {
+        Ok(compiled) => compiled,
+        Err(diagnostics) => {
+            print_diagnostics(stderr, &diagnostics, &input.text);
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let columns = if args.actions { crate::explain::Columns::Actions } else { crate::explain::Columns::Capabilities };
+    let matrix =
+        crate::explain::matrix(&compiled.deployment, columns).map_err(|error| format!("internal error: {error}; please report this"))?;
+    if let Some(cell) = &args.why {
+        let (row, column) = cell.split_once(':').ok_or_else(|| format!("`--why {cell}`: expected ROW:COLUMN, such as `1:upload`"))?;
+        let row_index = row
+            .parse::<usize>()
+            .ok()
+            .filter(|row| (1..=matrix.rows.len()).contains(row))
+            .ok_or_else(|| format!("`--why {cell}`: row must be 1 to {}", matrix.rows.len()))?;
+        let column_index = matrix
+            .columns
+            .iter()
+            .position(|heading| heading == column)
+            .ok_or_else(|| format!("`--why {cell}`: no column `{column}`; columns are {}", matrix.columns.join(", ")))?;
+        let text = matrix.why(row_index - 1, column_index).unwrap_or_default();
+        let _ = write!(stdout, "{text}");
+        return Ok(EXIT_OK);
+    }
+    let text = match args.format {
+        ExplainFormat::Table => matrix.to_table(),
+        ExplainFormat::Markdown => matrix.to_markdown(),
+        ExplainFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&matrix).map_err(|error| format!("internal error: {error}; please report this"))?;
+            json.push('\n');
+            json
+        }
+    };
+    let _ = write!(stdout, "{text}");
+    Ok(EXIT_OK)
+}
+
+fn eval(args: &EvalArgs, stdout: &mut dyn Write) -> Result<i32, String> {
+    let text = std::fs::read_to_string(&args.file).map_err(|error| format!("could not read `{}`: {error}", display_path(&args.file)))?;
+    let file = crate::eval::load(&text).map_err(|error| format!("`{}`: {error}", display_path(&args.file)))?;
+    let results = crate::eval::run(&file);
+    let _ = write!(stdout, "{}", crate::eval::render_report(&results));
+    let mismatched = results.iter().any(|result| result.passed == Some(false));
+    Ok(if mismatched { EXIT_INVALID } else { EXIT_OK })
 }

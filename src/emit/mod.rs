@@ -10,6 +10,7 @@ pub mod terraform;
 
 use std::collections::BTreeMap;
 
+use crate::explain::Matrix;
 use crate::model::Deployment;
 
 /// Generated files: path relative to the output folder (with `/` separators) to content, sorted by path.
@@ -29,13 +30,16 @@ impl Targets {
     pub const ALL: Targets = Targets { terraform: true, cloudformation: true };
 }
 
-/// Emits every file of one deployment under `<deployment name>/`.
-pub fn emit(deployment: &Deployment, targets: Targets) -> FileTree {
+/// Emits every file of one deployment under `<deployment name>/`, with its access matrix in `access.md` and in
+/// each module README.
+pub fn emit(deployment: &Deployment, targets: Targets, matrix: &Matrix) -> FileTree {
     let mut tree = FileTree::new();
     let root = &deployment.name;
+    let access = matrix.markdown_section();
+    tree.insert(format!("{root}/access.md"), format!("{}\n{}", markdown_comment_header(deployment), matrix.to_markdown()).into_bytes());
     if targets.terraform {
         for module in &deployment.modules {
-            for (file, content) in terraform::emit(deployment, module) {
+            for (file, content) in terraform::emit(deployment, module, &access) {
                 tree.insert(format!("{root}/terraform/{}/{file}", module.name), content.into_bytes());
             }
         }
@@ -44,7 +48,7 @@ pub fn emit(deployment: &Deployment, targets: Targets) -> FileTree {
         for module in &deployment.modules {
             tree.insert(format!("{root}/cloudformation/{}.yaml", module.name), cloudformation::emit(deployment, module).into_bytes());
         }
-        tree.insert(format!("{root}/cloudformation/README.md"), prose::cloudformation_readme(deployment).into_bytes());
+        tree.insert(format!("{root}/cloudformation/README.md"), prose::cloudformation_readme(deployment, &access).into_bytes());
     }
     for handoff in &deployment.handoffs {
         tree.insert(format!("{root}/handoff/{}/HANDOFF.md", handoff.folder), prose::handoff_markdown(deployment, handoff).into_bytes());

@@ -280,7 +280,7 @@ impl fmt::Display for RequestError {
 impl std::error::Error for RequestError {}
 
 /// The three outcomes of IAM evaluation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub enum Outcome {
     /// Some policy grants the request and nothing denies it.
     Allow,

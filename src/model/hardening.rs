@@ -135,25 +135,24 @@ pub fn s3_via_service(region: &str) -> Value {
 /// Denies uploads that ask for an encryption other than the bucket's own.
 ///
 /// A client could otherwise upload with its own KMS key, leaving objects in our bucket that we cannot read.
-/// `IfExists` lets uploads that send no encryption header through: the bucket's default encryption applies
-/// to them.
+/// The deny applies only when the upload names an encryption: under a Deny, a negated operator (and any
+/// `...IfExists` form) is true when the key is absent (IAM guide, "Condition operators"), which would refuse
+/// every upload that relies on the bucket's default encryption. So the statement also requires the header to
+/// be present (`Null` is `"false"`); conditions in one statement must all hold.
 pub fn deny_foreign_encryption(bucket: &ResourceId, encryption: &BucketEncryption) -> Statement {
     let objects = bucket.attribute(Attribute::Arn).with_suffix("/*");
     let statement = Statement::new("DenyUploadsWithOtherEncryption", Effect::Deny, ["s3:PutObject"])
         .with_principal(Principal::Anyone)
         .with_resources([objects]);
-    match encryption {
-        BucketEncryption::S3Managed => statement.with_condition(
-            ConditionOperator::StringNotEqualsIfExists,
-            "s3:x-amz-server-side-encryption",
-            [Value::literal("AES256")],
-        ),
-        BucketEncryption::Kms { key_arn, .. } => statement.with_condition(
-            ConditionOperator::StringNotEqualsIfExists,
-            "s3:x-amz-server-side-encryption-aws-kms-key-id",
-            [key_arn.clone()],
-        ),
-    }
+    let (key, expected) = match encryption {
+        BucketEncryption::S3Managed => ("s3:x-amz-server-side-encryption", Value::literal("AES256")),
+        BucketEncryption::Kms { key_arn, .. } => ("s3:x-amz-server-side-encryption-aws-kms-key-id", key_arn.clone()),
+    };
+    statement.with_condition(ConditionOperator::Null, key, [Value::literal("false")]).with_condition(
+        ConditionOperator::StringNotEquals,
+        key,
+        [expected],
+    )
 }
 
 /// The identifier of the log bucket a module creates.

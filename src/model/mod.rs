@@ -34,6 +34,50 @@ pub struct Deployment {
     pub modules: Vec<Module>,
     /// One handoff bundle per external party, in blueprint order.
     pub handoffs: Vec<Handoff>,
+    /// Who is meant to reach which bucket, and how, in blueprint order: what the access matrix checks.
+    pub access_paths: Vec<AccessPath>,
+}
+
+/// One intended way into a bucket: a caller, the role it assumes, and what it may then do.
+///
+/// The model declares these from the blueprint; the access evaluator checks the generated policies against
+/// them, so a policy that grants more or less than declared is caught.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessPath {
+    /// Who this is (a client's name), for matrix rows.
+    pub name: String,
+    /// Who starts the requests.
+    pub caller: Caller,
+    /// The role the caller assumes, as a concrete ARN.
+    pub role_arn: String,
+    /// The external ID the trust policy requires, if any.
+    pub external_id: Option<String>,
+    /// The bucket's name.
+    pub bucket: String,
+    /// The bucket owner's account.
+    pub bucket_owner: String,
+    /// The bucket's region.
+    pub region: String,
+    /// The key prefix the path is confined to.
+    pub prefix: Option<String>,
+    /// The declared capabilities, in blueprint order; empty when explicit actions were given.
+    pub capabilities: Vec<capability::Capability>,
+    /// The declared actions, split by resource type.
+    pub grant: capability::Grant,
+    /// The bucket key's concrete ARN, when the bucket uses SSE-KMS (a created key has a stand-in ID).
+    pub kms_key_arn: Option<String>,
+}
+
+/// Who starts an access path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Caller {
+    /// Principals of another account, which attach `assume_role_policy` to the one that should get in.
+    Account {
+        /// The account.
+        account: String,
+        /// The identity policy its principal needs, from the handoff.
+        assume_role_policy: PolicyDocument,
+    },
 }
 
 /// The resources one AWS account gets.

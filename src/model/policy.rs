@@ -77,8 +77,11 @@ pub enum ConditionOperator {
     StringEquals,
     /// Case-sensitive match with `*` and `?` wildcards.
     StringLike,
-    /// Negated exact match that also holds when the key is absent.
-    StringNotEqualsIfExists,
+    /// Negated exact match; like every negated operator it also holds when the key is absent, so it is paired
+    /// with [`ConditionOperator::Null`] where absence must not match.
+    StringNotEquals,
+    /// Tests presence: `"true"` holds when the key is absent, `"false"` when it is present.
+    Null,
     /// Boolean match against `"true"` or `"false"`.
     Bool,
     /// ARN match with wildcards, component by component.
@@ -95,7 +98,8 @@ impl ConditionOperator {
         match self {
             ConditionOperator::StringEquals => "StringEquals",
             ConditionOperator::StringLike => "StringLike",
-            ConditionOperator::StringNotEqualsIfExists => "StringNotEqualsIfExists",
+            ConditionOperator::StringNotEquals => "StringNotEquals",
+            ConditionOperator::Null => "Null",
             ConditionOperator::Bool => "Bool",
             ConditionOperator::ArnLike => "ArnLike",
             ConditionOperator::DateLessThan => "DateLessThan",

@@ -209,6 +209,7 @@ struct ModuleReadmeContext<'a> {
     usage: String,
     notes: Vec<NoteContext<'a>>,
     manual_steps: Vec<ManualStepContext<'a>>,
+    access: &'a str,
     reference: String,
 }
 
@@ -253,7 +254,7 @@ pub struct TerraformReference {
 }
 
 /// `README.md` of a Terraform module.
-pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &TerraformReference, usage: String) -> String {
+pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &TerraformReference, usage: String, access: &str) -> String {
     let context = ModuleReadmeContext {
         header: crate::emit::markdown_comment_header(deployment),
         module: &module.name,
@@ -268,6 +269,7 @@ pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &Te
         usage,
         notes: module.notes.iter().map(|note| NoteContext { title: &note.title, text: &note.text }).collect(),
         manual_steps: manual_steps(module),
+        access,
         reference: render("terraform-reference.md", reference),
     };
     render("module-readme.md", &context)
@@ -306,10 +308,11 @@ struct CloudFormationReadmeContext<'a> {
     source: &'a str,
     scenario: &'a str,
     templates: Vec<TemplateContext>,
+    access: &'a str,
 }
 
 /// `README.md` of the CloudFormation folder: one section per template.
-pub fn cloudformation_readme(deployment: &Deployment) -> String {
+pub fn cloudformation_readme(deployment: &Deployment, access: &str) -> String {
     let templates = deployment
         .modules
         .iter()
@@ -341,6 +344,7 @@ pub fn cloudformation_readme(deployment: &Deployment) -> String {
         source: &deployment.source,
         scenario: deployment.scenario,
         templates,
+        access,
     };
     render("cloudformation-readme.md", &context)
 }

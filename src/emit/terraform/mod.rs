@@ -34,7 +34,7 @@ pub const REQUIRED_TERRAFORM: &str = ">= 1.3";
 pub const REQUIRED_AWS_PROVIDER: &str = ">= 5.0";
 
 /// The files of one module, as (file name, content) pairs.
-pub fn emit(deployment: &Deployment, module: &Module) -> Vec<(&'static str, String)> {
+pub fn emit(deployment: &Deployment, module: &Module, access: &str) -> Vec<(&'static str, String)> {
     let header = crate::emit::header_text(deployment);
     let mut main = MainFile::default();
     main.guard(module);
@@ -100,7 +100,7 @@ pub fn emit(deployment: &Deployment, module: &Module) -> Vec<(&'static str, Stri
             .build(),
         &Comments::default(),
     );
-    let readme = prose::terraform_readme(deployment, module, &reference, usage.trim_end().to_owned());
+    let readme = prose::terraform_readme(deployment, module, &reference, usage.trim_end().to_owned(), access);
 
     vec![
         ("README.md", readme),

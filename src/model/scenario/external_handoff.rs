@@ -7,12 +7,13 @@
 use crate::blueprint::{self, Access, Encryption, ExternalHandoff, KmsKeyChoice};
 use crate::model::capability::Grant;
 use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
+use crate::model::resolve::Resolver;
 use crate::model::resource::{
     BucketEncryption, BucketLogging, BucketPolicy, KmsAlias, KmsKey, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, Tags,
     identifier_words,
 };
 use crate::model::value::{Attribute, Value, arn};
-use crate::model::{Handoff, ManualStep, Module, Note, Output, hardening};
+use crate::model::{AccessPath, Caller, Handoff, ManualStep, Module, Note, Output, hardening};
 
 use super::{ModuleBuilder, account_partition, tags};
 
@@ -26,7 +27,7 @@ pub fn client_role_name(client: &str) -> String {
 /// Resources are pushed in dependency order: log bucket, roles, key (its policy names the roles), bucket
 /// (it encrypts with the key), log bucket policy (it names the bucket), managed policies (they name the bucket
 /// and the key), bucket policy.
-pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (Vec<Module>, Vec<Handoff>) {
+pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (Vec<Module>, Vec<Handoff>, Vec<AccessPath>) {
     let tags = tags(blueprint);
     let owner = &scenario.owner;
     let partition = account_partition(&owner.region);
@@ -184,7 +185,33 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     });
 
     module.notes.extend(seed_departures());
-    (vec![module.finish()], handoffs)
+    let module = module.finish();
+    let key_arn = key.as_ref().map(|key| Resolver::new(&module).value(&key.arn));
+    let access_paths = scenario
+        .clients
+        .iter()
+        .zip(&handoffs)
+        .map(|(client, handoff)| AccessPath {
+            name: client.name.clone(),
+            caller: Caller::Account { account: client.account.clone(), assume_role_policy: handoff.assume_role_policy.clone() },
+            role_arn: handoff.role_arn.clone(),
+            external_id: Some(client.external_id.clone()),
+            bucket: scenario.bucket.name.clone(),
+            bucket_owner: owner.account.clone(),
+            region: owner.region.clone(),
+            prefix: client.prefix.clone(),
+            capabilities: match &client.access {
+                Access::Capabilities(capabilities) => capabilities.clone(),
+                Access::Actions(_) => Vec::new(),
+            },
+            grant: match &client.access {
+                Access::Capabilities(capabilities) => Grant::for_capabilities(capabilities, key.is_some()),
+                Access::Actions(actions) => Grant::for_actions(actions.iter().map(String::as_str)),
+            },
+            kms_key_arn: key_arn.clone(),
+        })
+        .collect();
+    (vec![module], handoffs, access_paths)
 }
 
 /// The bucket's key, as the rest of the module needs it.

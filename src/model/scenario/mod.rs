@@ -14,10 +14,10 @@ use external_handoff::BucketKey;
 
 /// Builds the deployment for a validated blueprint.
 pub fn build(blueprint: &Blueprint) -> Deployment {
-    let (scenario, (modules, handoffs)) = match &blueprint.scenario {
+    let (scenario, (modules, handoffs, access_paths)) = match &blueprint.scenario {
         Scenario::ExternalHandoff(scenario) => ("external-handoff", external_handoff::build(blueprint, scenario)),
     };
-    Deployment { name: blueprint.name.clone(), source: blueprint.source.clone(), scenario, modules, handoffs }
+    Deployment { name: blueprint.name.clone(), source: blueprint.source.clone(), scenario, modules, handoffs, access_paths }
 }
 
 /// The blueprint's tags.

@@ -1,0 +1,565 @@
+//! The access matrix: who can do what with each bucket, decided by the evaluator from the generated policies.
+//!
+//! [`world`] turns a deployment's modules into an evaluator [`World`]: every role with its trust policy and the
+//! managed policies attached to it, every bucket with its policy, every key with its key policy, all resolved
+//! for the module's own account. [`matrix`] then walks the paths that matter for each declared
+//! [`AccessPath`]: the caller through its role with the right external ID, with a wrong or missing one, over
+//! plain HTTP, the caller's account's other principals, and an unrelated account.
+//!
+//! Context that real requests always carry is given explicitly, never defaulted: `aws:SecureTransport` and
+//! `aws:CurrentTime` (fixed at [`EVALUATION_TIME`], so the matrix is the same every run).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::eval::{self, Decision, LabelledPolicy, Outcome, Request, World};
+use crate::model::capability::{self, Capability};
+use crate::model::policy::PolicyDocument;
+use crate::model::resolve::Resolver;
+use crate::model::resource::Resource;
+use crate::model::{AccessPath, Caller, Deployment, Module};
+
+/// The time every request is evaluated at. Fixed so the matrix is deterministic.
+pub const EVALUATION_TIME: &str = "2026-01-01T00:00:00Z";
+
+/// An account no blueprint uses, standing for "anyone else on AWS".
+const OUTSIDER_ACCOUNTS: [&str; 2] = ["999999999999", "888888888888"];
+
+/// The role session name of every assumed-role request.
+const SESSION: &str = "bucketbridge-explain";
+
+/// Columns of the matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Columns {
+    /// One column per capability.
+    Capabilities,
+    /// One column per S3 or KMS action that any path is granted.
+    Actions,
+}
+
+/// The whole matrix of one deployment.
+#[derive(Clone, Debug, Serialize)]
+pub struct Matrix {
+    /// The blueprint's name.
+    pub blueprint: String,
+    /// Column headings, in order.
+    pub columns: Vec<String>,
+    /// Rows, in path order.
+    pub rows: Vec<Row>,
+}
+
+/// One path through the policies.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// What the path is, in words.
+    pub path: String,
+    /// The principal that starts it.
+    pub principal: String,
+    /// Whether the path is one the blueprint intends to work (as opposed to one that must be denied).
+    pub intended: bool,
+    /// One cell per column.
+    pub cells: Vec<Cell>,
+}
+
+/// The decision for one path and one column.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cell {
+    /// Allow when every request the column needs is allowed; otherwise the first refusal's outcome.
+    pub outcome: Outcome,
+    /// Whether some but not all of the column's requests were allowed.
+    pub partial: bool,
+    /// Why, in a few words.
+    pub reason: String,
+    /// Every request made, with its decision, for `--why`.
+    pub hops: Vec<Hop>,
+}
+
+/// One request on a path and its decision.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hop {
+    /// Who asked.
+    pub principal: String,
+    /// The action.
+    pub action: String,
+    /// The resource.
+    pub resource: String,
+    /// The decision.
+    pub outcome: Outcome,
+    /// The rule that decided.
+    pub reason: String,
+    /// The statements that decided, as `policy Statement[i] (Sid) Effect`.
+    pub statements: Vec<String>,
+}
+
+/// A failure to build the matrix: a generated policy the evaluator cannot read, which is a bug.
+#[derive(Debug)]
+pub struct ExplainError(pub String);
+
+impl std::fmt::Display for ExplainError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ExplainError {}
+
+fn parse_policy(label: String, document: &PolicyDocument, resolver: &Resolver<'_>) -> Result<LabelledPolicy, ExplainError> {
+    let json = serde_json::to_value(document.to_aws_json(&|part| resolver.part(part)))
+        .map_err(|error| ExplainError(format!("{label}: {error}")))?;
+    let parsed = eval::PolicyDocument::from_json(&json).map_err(|error| ExplainError(format!("{label}: {error}")))?;
+    Ok(LabelledPolicy::new(label, parsed))
+}
+
+/// The evaluator's world for a deployment: what its modules create, plus the callers its paths start from.
+///
+/// # Errors
+///
+/// Returns an error when a generated policy is not one the evaluator reads, which means a bug in bucketbridge.
+pub fn world(deployment: &Deployment) -> Result<(World, Callers), ExplainError> {
+    let mut world = World::new();
+    let world_error = |error: eval::WorldError| ExplainError(error.to_string());
+    for module in &deployment.modules {
+        add_module(&mut world, module)?;
+    }
+    let outsider_account = OUTSIDER_ACCOUNTS
+        .into_iter()
+        .find(|account| !deployment.modules.iter().any(|module| module.account == *account))
+        .unwrap_or(OUTSIDER_ACCOUNTS[0]);
+    let partition = deployment.modules.first().map_or("aws", |module| module.partition.as_str());
+    let everything = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["sts:AssumeRole", "s3:*", "kms:*"], "Resource": "*"}]
+    });
+    let everything = eval::PolicyDocument::from_json(&everything).map_err(|error| ExplainError(error.to_string()))?;
+    let outsider = format!("arn:{partition}:iam::{outsider_account}:user/outsider");
+    world
+        .add_user(&outsider, vec![LabelledPolicy::new("outsider's own account grants everything", everything.clone())])
+        .map_err(world_error)?;
+
+    for path in &deployment.access_paths {
+        if let (Some(key_arn), Some(module)) = (&path.kms_key_arn, deployment.modules.first()) {
+            if world.key(key_arn).is_none() {
+                add_existing_key(&mut world, module, key_arn)?;
+            }
+        }
+    }
+    let mut callers = Callers { outsider, by_path: Vec::new() };
+    for path in &deployment.access_paths {
+        let Caller::Account { account, assume_role_policy } = &path.caller;
+        let words = crate::model::resource::identifier_words(&path.name).join("-");
+        let operator = format!("arn:{partition}:iam::{account}:user/{words}-operator");
+        let module = deployment.modules.first().ok_or_else(|| ExplainError("a deployment without modules has access paths".into()))?;
+        let policy = parse_policy(format!("{} handoff policy", path.name), assume_role_policy, &Resolver::new(module))?;
+        world.add_user(&operator, vec![policy]).map_err(world_error)?;
+        let administrator = format!("arn:{partition}:iam::{account}:user/administrator");
+        if world.user(&administrator).is_none() {
+            world
+                .add_user(&administrator, vec![LabelledPolicy::new(format!("account {account} grants everything"), everything.clone())])
+                .map_err(world_error)?;
+        }
+        let other = format!("arn:{partition}:iam::{account}:user/other-principal");
+        if world.user(&other).is_none() {
+            world.add_user(&other, Vec::new()).map_err(world_error)?;
+        }
+        callers.by_path.push(PathCallers { operator, administrator, other });
+    }
+    Ok((world, callers))
+}
+
+/// The principals the matrix's rows start from.
+#[derive(Clone, Debug)]
+pub struct Callers {
+    /// A user in an unrelated account whose own account grants it everything.
+    pub outsider: String,
+    /// Per access path, in path order.
+    pub by_path: Vec<PathCallers>,
+}
+
+/// The principals of one path's caller account.
+#[derive(Clone, Debug)]
+pub struct PathCallers {
+    /// The principal the handoff policy is attached to.
+    pub operator: String,
+    /// A principal of the same account whose own policies allow everything, but not the handoff policy.
+    pub administrator: String,
+    /// A principal of the same account with no policies.
+    pub other: String,
+}
+
+fn add_module(world: &mut World, module: &Module) -> Result<(), ExplainError> {
+    let resolver = Resolver::new(module);
+    let world_error = |error: eval::WorldError| ExplainError(error.to_string());
+    let mut attached: BTreeMap<String, Vec<LabelledPolicy>> = BTreeMap::new();
+    for resource in &module.resources {
+        if let Resource::ManagedPolicy(policy) = resource {
+            let role = resolver.value(&policy.attached_role);
+            let labelled = parse_policy(format!("{} policy {}", module.name, policy.name), &policy.document, &resolver)?;
+            attached.entry(role).or_default().push(labelled);
+        }
+    }
+    let mut bucket_policies: BTreeMap<String, LabelledPolicy> = BTreeMap::new();
+    for resource in &module.resources {
+        if let Resource::BucketPolicy(policy) = resource {
+            let bucket = resolver.value(&policy.bucket.attribute(crate::model::value::Attribute::Name));
+            bucket_policies.insert(bucket.clone(), parse_policy(format!("bucket policy of {bucket}"), &policy.document, &resolver)?);
+        }
+    }
+    for resource in &module.resources {
+        match resource {
+            Resource::Role(role) => {
+                let arn = resolver.value(&role.id.attribute(crate::model::value::Attribute::Arn));
+                let trust = parse_policy(format!("trust policy of {}", role.name), &role.trust_policy, &resolver)?;
+                world.add_role(&arn, trust, attached.remove(&role.name).unwrap_or_default()).map_err(world_error)?;
+            }
+            Resource::Bucket(bucket) => {
+                world.add_bucket(&bucket.name, &module.account, bucket_policies.remove(&bucket.name)).map_err(world_error)?;
+            }
+            Resource::KmsKey(key) => {
+                let arn = resolver.value(&key.id.attribute(crate::model::value::Attribute::Arn));
+                world.add_key(&arn, parse_policy(format!("key policy of {arn}"), &key.key_policy, &resolver)?).map_err(world_error)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Adds an existing key that a path uses, with the statements the module's manual step asks its owner to add:
+/// the matrix shows the access as it will be once that step is taken.
+fn add_existing_key(world: &mut World, module: &Module, key_arn: &str) -> Result<(), ExplainError> {
+    let resolver = Resolver::new(module);
+    let statements: Vec<_> = module.manual_steps.iter().flat_map(|step| step.document.statements.iter().cloned()).collect();
+    let document = PolicyDocument::new(statements);
+    let policy = parse_policy(format!("key policy of {key_arn} (after the manual step)"), &document, &resolver)?;
+    world.add_key(key_arn, policy).map_err(|error| ExplainError(error.to_string()))
+}
+
+/// What one column asks for.
+struct Column {
+    heading: String,
+    actions: Vec<String>,
+}
+
+fn columns(deployment: &Deployment, kind: Columns) -> Vec<Column> {
+    let uses_kms = deployment.access_paths.iter().any(|path| path.kms_key_arn.is_some());
+    match kind {
+        Columns::Capabilities => capability::ALL
+            .iter()
+            .map(|capability| Column { heading: capability.name().to_owned(), actions: capability_actions(*capability, uses_kms) })
+            .collect(),
+        Columns::Actions => {
+            let mut actions: Vec<String> = deployment.access_paths.iter().flat_map(|path| path.grant.all()).collect();
+            actions.sort();
+            actions.dedup();
+            actions.into_iter().map(|action| Column { heading: action.clone(), actions: vec![action] }).collect()
+        }
+    }
+}
+
+fn capability_actions(capability: Capability, uses_kms: bool) -> Vec<String> {
+    let mut actions: Vec<String> = capability.s3_actions().iter().map(|action| (*action).to_owned()).collect();
+    if uses_kms {
+        actions.extend(capability.kms_actions().iter().map(|action| (*action).to_owned()));
+    }
+    actions
+}
+
+/// The request context every hop carries, with or without TLS.
+fn base_context(secure: bool) -> BTreeMap<String, Vec<String>> {
+    let mut context = BTreeMap::new();
+    context.insert("aws:SecureTransport".to_owned(), vec![secure.to_string()]);
+    context.insert("aws:CurrentTime".to_owned(), vec![EVALUATION_TIME.to_owned()]);
+    context
+}
+
+/// How a row reaches the bucket.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// Assume the path's role, passing this external ID (or none), then act as the session.
+    AssumeRole { external_id: ExternalId, secure: bool },
+    /// Act directly, without assuming anything.
+    Direct,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ExternalId {
+    Right,
+    Wrong,
+    Missing,
+}
+
+/// Evaluates the matrix of a deployment.
+///
+/// # Errors
+///
+/// Returns an error when a generated policy or request is not one the evaluator reads, which is a bug.
+pub fn matrix(deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainError> {
+    let (world, callers) = world(deployment)?;
+    let columns = columns(deployment, kind);
+    let mut rows = Vec::new();
+    for (path, path_callers) in deployment.access_paths.iter().zip(&callers.by_path) {
+        let role_name = path.role_arn.rsplit('/').next().unwrap_or_default();
+        let routes = [
+            (
+                format!("{} through {role_name} with its external ID", path.name),
+                &path_callers.operator,
+                Route::AssumeRole { external_id: ExternalId::Right, secure: true },
+                true,
+            ),
+            (
+                format!("{} with a wrong external ID", path.name),
+                &path_callers.operator,
+                Route::AssumeRole { external_id: ExternalId::Wrong, secure: true },
+                false,
+            ),
+            (
+                format!("{} without an external ID", path.name),
+                &path_callers.operator,
+                Route::AssumeRole { external_id: ExternalId::Missing, secure: true },
+                false,
+            ),
+            (
+                format!("{} over plain HTTP", path.name),
+                &path_callers.operator,
+                Route::AssumeRole { external_id: ExternalId::Right, secure: false },
+                false,
+            ),
+            // The trust policy names the caller's account, so its administrators decide who may assume the role:
+            // a principal they allow sts:AssumeRole gets in by design, one they do not is refused.
+            (
+                format!("a principal of {}'s account allowed sts:AssumeRole there (delegated), through {role_name}", path.name),
+                &path_callers.administrator,
+                Route::AssumeRole { external_id: ExternalId::Right, secure: true },
+                true,
+            ),
+            (
+                format!("a principal of {}'s account without sts:AssumeRole, through {role_name}", path.name),
+                &path_callers.other,
+                Route::AssumeRole { external_id: ExternalId::Right, secure: true },
+                false,
+            ),
+            (
+                format!("a principal of {}'s account with every permission there, directly on the bucket", path.name),
+                &path_callers.administrator,
+                Route::Direct,
+                false,
+            ),
+        ];
+        for (label, principal, route, intended) in routes {
+            let cells = columns.iter().map(|column| cell(&world, path, principal, route, column)).collect::<Result<Vec<_>, _>>()?;
+            rows.push(Row { path: label, principal: principal.clone(), intended, cells });
+        }
+    }
+    if let Some(first) = deployment.access_paths.first() {
+        for (label, route) in [
+            (
+                "an unrelated account that knows the role and external ID",
+                Route::AssumeRole { external_id: ExternalId::Right, secure: true },
+            ),
+            ("an unrelated account, directly on the bucket", Route::Direct),
+        ] {
+            let cells =
+                columns.iter().map(|column| cell(&world, first, &callers.outsider, route, column)).collect::<Result<Vec<_>, _>>()?;
+            rows.push(Row { path: label.to_owned(), principal: callers.outsider.clone(), intended: false, cells });
+        }
+    }
+    Ok(Matrix { blueprint: deployment.name.clone(), columns: columns.into_iter().map(|column| column.heading).collect(), rows })
+}
+
+fn decide(world: &World, request: &Request) -> Result<Hop, ExplainError> {
+    let decision: Decision = eval::evaluate(world, request)
+        .map_err(|error| ExplainError(format!("{} {} on {}: {error}", request.principal, request.action, request.resource)))?;
+    Ok(Hop {
+        principal: request.principal.clone(),
+        action: request.action.clone(),
+        resource: request.resource.clone(),
+        outcome: decision.outcome,
+        reason: decision.reason.clone(),
+        statements: decision.statements.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// The requests one action makes on the path's bucket or key: its resource and extra context.
+fn action_request(path: &AccessPath, action: &str) -> Option<(String, BTreeMap<String, Vec<String>>)> {
+    let partition_arn = |rest: &str| format!("arn:{}:{rest}", partition_of(&path.role_arn));
+    let mut context = BTreeMap::new();
+    let prefix = path.prefix.as_deref().unwrap_or("");
+    let known = crate::aws::actions::lookup(action)?;
+    use crate::aws::actions::{KmsResource, ResourceType, S3Resource};
+    let resource = match known.resource {
+        ResourceType::S3(S3Resource::Bucket) => {
+            if known.name == "s3:ListBucket" {
+                context.insert("s3:prefix".to_owned(), vec![prefix.to_owned()]);
+            }
+            partition_arn(&format!("s3:::{}", path.bucket))
+        }
+        ResourceType::S3(S3Resource::Object) => partition_arn(&format!("s3:::{}/{prefix}bucketbridge-probe", path.bucket)),
+        ResourceType::Kms(KmsResource::Key) => {
+            context.insert("kms:ViaService".to_owned(), vec![format!("s3.{}.amazonaws.com", path.region)]);
+            path.kms_key_arn.clone()?
+        }
+        _ => return None,
+    };
+    Some((resource, context))
+}
+
+fn partition_of(arn: &str) -> &str {
+    arn.split(':').nth(1).unwrap_or("aws")
+}
+
+fn cell(world: &World, path: &AccessPath, principal: &str, route: Route, column: &Column) -> Result<Cell, ExplainError> {
+    let mut hops = Vec::new();
+    let (acting, secure) = match route {
+        Route::Direct => (principal.to_owned(), true),
+        Route::AssumeRole { external_id, secure } => {
+            let mut context = base_context(true);
+            match (external_id, &path.external_id) {
+                (ExternalId::Right, Some(id)) => {
+                    context.insert("sts:ExternalId".to_owned(), vec![id.clone()]);
+                }
+                (ExternalId::Wrong, _) | (ExternalId::Right, None) => {
+                    context.insert("sts:ExternalId".to_owned(), vec!["not-the-agreed-id".to_owned()]);
+                }
+                (ExternalId::Missing, _) => {}
+            }
+            let request = Request {
+                principal: principal.to_owned(),
+                action: "sts:AssumeRole".into(),
+                resource: path.role_arn.clone(),
+                resource_account: None,
+                context,
+            };
+            let hop = decide(world, &request)?;
+            if hop.outcome != Outcome::Allow {
+                let reason = format!("sts:AssumeRole: {}", hop.reason);
+                return Ok(Cell { outcome: hop.outcome, partial: false, reason, hops: vec![hop] });
+            }
+            hops.push(hop);
+            let role_name = path.role_arn.rsplit('/').next().unwrap_or_default();
+            (format!("arn:{}:sts::{}:assumed-role/{role_name}/{SESSION}", partition_of(&path.role_arn), path.bucket_owner), secure)
+        }
+    };
+    let mut allowed = 0;
+    let mut refusal: Option<(Outcome, String)> = None;
+    // KMS calls happen only inside an S3 request that S3 allowed, and S3 makes them itself, over TLS: they are
+    // evaluated after the S3 requests, with TLS, and only when some S3 request got through.
+    let (s3_actions, kms_actions): (Vec<&String>, Vec<&String>) = column.actions.iter().partition(|action| action.starts_with("s3:"));
+    for action in s3_actions.into_iter().chain(kms_actions) {
+        let via_s3 = action.starts_with("kms:");
+        if via_s3 && allowed == 0 {
+            continue;
+        }
+        let Some((resource, extra)) = action_request(path, action) else { continue };
+        let mut context = base_context(secure || via_s3);
+        context.extend(extra);
+        let resource_account = action.starts_with("s3:").then(|| path.bucket_owner.clone());
+        let request = Request { principal: acting.clone(), action: action.clone(), resource, resource_account, context };
+        let hop = decide(world, &request)?;
+        if hop.outcome == Outcome::Allow {
+            allowed += 1;
+        } else {
+            // An explicit deny is the stronger statement about a path, so it is the one reported.
+            let replace = match &refusal {
+                None => true,
+                Some((Outcome::ImplicitDeny, _)) => hop.outcome == Outcome::ExplicitDeny,
+                Some(_) => false,
+            };
+            if replace {
+                refusal = Some((hop.outcome, format!("{}: {}", hop.action, hop.reason)));
+            }
+        }
+        hops.push(hop);
+    }
+    Ok(match refusal {
+        None => Cell { outcome: Outcome::Allow, partial: false, reason: String::new(), hops },
+        Some((outcome, reason)) => Cell { outcome, partial: allowed > 0, reason, hops },
+    })
+}
+
+impl Cell {
+    /// The cell as a short text: `Allow`, or the outcome and its reason.
+    pub fn text(&self) -> String {
+        match (self.outcome, self.partial) {
+            (Outcome::Allow, _) => "Allow".to_owned(),
+            (outcome, true) => format!("Partial, {outcome} ({})", self.reason),
+            (outcome, false) => format!("{outcome} ({})", self.reason),
+        }
+    }
+}
+
+impl Matrix {
+    /// The matrix as a Markdown document: a title and [`Matrix::markdown_section`].
+    pub fn to_markdown(&self) -> String {
+        format!("# Access matrix: `{}`\n\n{}", self.blueprint, self.markdown_section())
+    }
+
+    /// The explanation and the table, without a title, for inclusion in other documents.
+    pub fn markdown_section(&self) -> String {
+        let mut text = String::new();
+        text.push_str("Who can do what, decided by bucketbridge's IAM evaluator from the generated policies (identity, trust, bucket and key policies).\n");
+        text.push_str(&format!("Requests carry `aws:SecureTransport` as the row says and `aws:CurrentTime` = `{EVALUATION_TIME}`.\n"));
+        text.push_str(
+            "Service control policies, permission boundaries, session policies and ACLs are not modelled: they can only remove access.\n",
+        );
+        text.push_str("Run `bucketbridge explain --why ROW:COLUMN` on the blueprint for the statements that decided a cell.\n\n");
+        text.push_str("| # | path | ");
+        text.push_str(&self.columns.iter().map(|column| escape(column)).collect::<Vec<_>>().join(" | "));
+        text.push_str(" |\n|---|---|");
+        text.push_str(&"---|".repeat(self.columns.len()));
+        text.push('\n');
+        for (index, row) in self.rows.iter().enumerate() {
+            text.push_str(&format!("| {} | {} | ", index + 1, escape(&row.path)));
+            text.push_str(&row.cells.iter().map(|cell| escape(&cell.text())).collect::<Vec<_>>().join(" | "));
+            text.push_str(" |\n");
+        }
+        text
+    }
+
+    /// The matrix as a plain-text table for a terminal.
+    pub fn to_table(&self) -> String {
+        let mut lines: Vec<Vec<String>> =
+            vec![std::iter::once("#".to_owned()).chain(std::iter::once("path".to_owned())).chain(self.columns.iter().cloned()).collect()];
+        for (index, row) in self.rows.iter().enumerate() {
+            let short = |cell: &Cell| match (cell.outcome, cell.partial) {
+                (Outcome::Allow, _) => "Allow".to_owned(),
+                (outcome, true) => format!("Partial/{outcome}"),
+                (outcome, false) => outcome.to_string(),
+            };
+            lines.push(
+                std::iter::once((index + 1).to_string())
+                    .chain(std::iter::once(row.path.clone()))
+                    .chain(row.cells.iter().map(short))
+                    .collect(),
+            );
+        }
+        let widths: Vec<usize> =
+            (0..lines[0].len()).map(|column| lines.iter().map(|line| line[column].chars().count()).max().unwrap_or(0)).collect();
+        let mut text = String::new();
+        for line in &lines {
+            let cells: Vec<String> = line.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
+            text.push_str(cells.join("  ").trim_end());
+            text.push('\n');
+        }
+        text.push_str("\nReasons for denials: `bucketbridge explain --why ROW:COLUMN`; every cell with reasons: `--format json`.\n");
+        text
+    }
+
+    /// The explanation of one cell: each request on the path, its decision and the statements that decided.
+    pub fn why(&self, row: usize, column: usize) -> Option<String> {
+        let row_data = self.rows.get(row)?;
+        let cell = row_data.cells.get(column)?;
+        let mut text = format!("{} / {}: {}\n", row_data.path, self.columns[column], cell.text());
+        for hop in &cell.hops {
+            text.push_str(&format!("  {} {} on {}\n    {}: {}\n", hop.principal, hop.action, hop.resource, hop.outcome, hop.reason));
+            for statement in &hop.statements {
+                text.push_str(&format!("    - {statement}\n"));
+            }
+        }
+        Some(text)
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|")
+}

@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod bad_blueprints;
+mod book;
 mod cli;
 mod determinism;
 mod external;

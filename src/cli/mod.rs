@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod reference;
+
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::emit::{FileTree, Targets};
 

@@ -9,11 +9,13 @@
 //! * [`actions`]: every IAM action of `s3`, `kms` and `sts`, with resource type
 //!   and access level.
 //! * [`regions`]: Region codes and the partition each belongs to.
+//! * [`dates`]: ISO 8601 date-times for IAM's date condition operators.
 //! * [`names`]: validators for the names a blueprint supplies (buckets, roles,
 //!   policies, paths, external IDs, KMS aliases, account IDs, key prefixes).
 //! * The constants below: size limits IAM, S3 and KMS enforce on policies.
 
 pub mod actions;
+pub mod dates;
 pub mod names;
 pub mod regions;
 

@@ -32,11 +32,15 @@ pub struct Blueprint {
 pub enum Scenario {
     /// Buckets handed to external parties through roles with external IDs.
     ExternalHandoff(ExternalHandoff),
+    /// An instance role that lets a transfer server on EC2 reach S3 without keys in its docroot.
+    Ec2Docroot(Ec2Docroot),
 }
 
 /// Every scenario kind: its blueprint name and one line about it, in the order `scenarios` lists them.
-pub const SCENARIOS: &[(&str, &str)] =
-    &[("external-handoff", "a bucket handed to external parties, each through its own role, external ID and handoff document")];
+pub const SCENARIOS: &[(&str, &str)] = &[
+    ("external-handoff", "a bucket handed to external parties, each through its own role, external ID and handoff document"),
+    ("ec2-docroot", "an EC2 instance role and profile that let a transfer server reach S3 without keys in its docroot"),
+];
 
 /// The account and region that own the bucket.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,6 +132,53 @@ pub enum Access {
     Capabilities(Vec<Capability>),
     /// Explicit S3 and KMS action names, as IAM spells them, sorted and deduplicated.
     Actions(Vec<String>),
+}
+
+/// An `ec2-docroot` blueprint (seeds 000 and 001).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ec2Docroot {
+    /// The account the instance runs in, and its region.
+    pub owner: Owner,
+    /// The bucket the docroot points at.
+    pub bucket: DocrootBucket,
+    /// The key prefix the transfer server is confined to, ending in `/`.
+    pub prefix: Option<String>,
+    /// What the transfer server may do, in blueprint order, without duplicates.
+    pub capabilities: Vec<Capability>,
+    /// The role's name; it also names the instance profile.
+    pub role_name: String,
+    /// The managed policy's name.
+    pub policy_name: String,
+    /// When the role may be assumed, if the blueprint limits it.
+    pub trust: Option<TrustWindow>,
+    /// The transfer server's user whose docroot the README sets, if named.
+    pub transfer_user: Option<String>,
+}
+
+/// The bucket of an `ec2-docroot` blueprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocrootBucket {
+    /// A bucket that exists already; the module only grants access to it.
+    Existing {
+        /// Bucket name.
+        name: String,
+    },
+    /// A bucket the module creates, hardened.
+    Create {
+        /// Bucket name.
+        name: String,
+    },
+    /// Every bucket in the account (`name: "*"`).
+    Every,
+}
+
+/// The `aws:CurrentTime` window in which a role may be assumed, as the blueprint writes it (ISO 8601).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustWindow {
+    /// Assuming is allowed only after this instant.
+    pub not_before: String,
+    /// Assuming is allowed only before this instant.
+    pub not_after: String,
 }
 
 /// Reads, decodes and validates one blueprint.

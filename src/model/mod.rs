@@ -57,6 +57,8 @@ pub struct Module {
     pub notes: Vec<Note>,
     /// Steps someone must still take by hand, such as editing an existing key's policy; in model order.
     pub manual_steps: Vec<ManualStep>,
+    /// What to do once the module is deployed, such as pointing a server at the new role; in model order.
+    pub next_steps: Vec<NextStep>,
 }
 
 /// A value the module exports.
@@ -86,6 +88,15 @@ pub struct ManualStep {
     pub text: String,
     /// The statements to add, resolved for the module's account.
     pub document: PolicyDocument,
+}
+
+/// Something to do after deploying, with the commands that do it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextStep {
+    /// What to do and where, in one or two sentences.
+    pub text: String,
+    /// Shell commands, one per line, in the order they are run; empty when the step has none.
+    pub commands: Vec<String>,
 }
 
 /// What an external party needs to reach its bucket.

@@ -120,6 +120,17 @@ impl Resource {
             Resource::InstanceProfile(profile) => &profile.id,
         }
     }
+
+    /// The policy documents the resource carries (a role's trust policy, a key's key policy, ...), in field order.
+    pub fn policy_documents(&self) -> Vec<&PolicyDocument> {
+        match self {
+            Resource::BucketPolicy(policy) => vec![&policy.document],
+            Resource::Role(role) => vec![&role.trust_policy],
+            Resource::ManagedPolicy(policy) => vec![&policy.document],
+            Resource::KmsKey(key) => vec![&key.key_policy],
+            Resource::Bucket(_) | Resource::KmsAlias(_) | Resource::InstanceProfile(_) => Vec::new(),
+        }
+    }
 }
 
 /// An S3 bucket and every setting it is created with.

@@ -5,6 +5,7 @@
 //! capability list, duplicate checks); each scenario's own fields are in a file named after it.
 //! Decoding reads every field even after a mistake, so one run reports every problem in the file.
 
+mod ec2_docroot;
 mod external_handoff;
 
 use crate::diagnostic::{Diagnostic, FieldPath, Location};
@@ -45,6 +46,7 @@ pub fn decode(source: &str, node: &Node, diagnostics: &mut Vec<Diagnostic>) -> O
     let scenario = decoder.one_of(scenario_node, &root.field("scenario"), &names)?;
     match scenario.value {
         "external-handoff" => external_handoff::decode(&mut decoder, source, node),
+        "ec2-docroot" => ec2_docroot::decode(&mut decoder, source, node),
         other => panic!("internal error: scenario `{other}` is listed but has no decoder; please report this"),
     }
 }
@@ -133,4 +135,12 @@ pub(super) fn capability_list(decoder: &mut Decoder<'_>, node: &Node, path: &Fie
 /// A location for diagnostics about a whole file, such as a duplicate blueprint name across a folder.
 pub fn file_start(source: &str) -> Location {
     Location::file_start(source)
+}
+
+/// An optional `true`/`false` field, `default` when absent; `None` when present but not a boolean.
+pub(super) fn bool_or(decoder: &mut Decoder<'_>, fields: &Fields<'_>, name: &str, default: bool) -> Option<bool> {
+    match fields.optional(name) {
+        Some(node) => decoder.bool(node, &fields.path(name)).map(|value| value.value),
+        None => Some(default),
+    }
 }

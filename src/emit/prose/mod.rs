@@ -195,6 +195,16 @@ struct ManualStepContext<'a> {
 }
 
 #[derive(Serialize)]
+struct NextStepContext<'a> {
+    text: &'a str,
+    commands: String,
+}
+
+fn next_steps(module: &Module) -> Vec<NextStepContext<'_>> {
+    module.next_steps.iter().map(|step| NextStepContext { text: &step.text, commands: step.commands.join("\n") }).collect()
+}
+
+#[derive(Serialize)]
 struct ModuleReadmeContext<'a> {
     header: String,
     module: &'a str,
@@ -209,6 +219,7 @@ struct ModuleReadmeContext<'a> {
     usage: String,
     notes: Vec<NoteContext<'a>>,
     manual_steps: Vec<ManualStepContext<'a>>,
+    next_steps: Vec<NextStepContext<'a>>,
     reference: String,
 }
 
@@ -268,6 +279,7 @@ pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &Te
         usage,
         notes: module.notes.iter().map(|note| NoteContext { title: &note.title, text: &note.text }).collect(),
         manual_steps: manual_steps(module),
+        next_steps: next_steps(module),
         reference: render("terraform-reference.md", reference),
     };
     render("module-readme.md", &context)
@@ -283,13 +295,14 @@ fn manual_steps(module: &Module) -> Vec<ManualStepContext<'_>> {
 }
 
 #[derive(Serialize)]
-struct TemplateContext {
+struct TemplateContext<'a> {
     file: String,
     description: String,
     account: String,
     region: String,
     deploy_command: String,
     outputs: Vec<CloudFormationOutputRow>,
+    next_steps: Vec<NextStepContext<'a>>,
 }
 
 #[derive(Serialize)]
@@ -305,7 +318,7 @@ struct CloudFormationReadmeContext<'a> {
     blueprint: &'a str,
     source: &'a str,
     scenario: &'a str,
-    templates: Vec<TemplateContext>,
+    templates: Vec<TemplateContext<'a>>,
 }
 
 /// `README.md` of the CloudFormation folder: one section per template.
@@ -332,6 +345,7 @@ pub fn cloudformation_readme(deployment: &Deployment) -> String {
                         CloudFormationOutputRow { export: format!("{stack}-{name}"), name, description: output.description.clone() }
                     })
                     .collect(),
+                next_steps: next_steps(module),
             }
         })
         .collect();

@@ -14,7 +14,7 @@ use crate::model::resource::{
 use crate::model::value::{Attribute, Value, arn};
 use crate::model::{Handoff, ManualStep, Module, Note, Output, hardening};
 
-use super::{ModuleBuilder, account_partition, tags};
+use super::{ModuleBuilder, account_partition, pascal, tags, words};
 
 /// The name of the role and policy created for a client, as the seed names them.
 pub fn client_role_name(client: &str) -> String {
@@ -160,25 +160,8 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     )));
     module.resources.extend(log_bucket_policy.map(Resource::BucketPolicy));
     module.resources.extend(managed_policies.into_iter().map(Resource::ManagedPolicy));
-    module.resources.push(Resource::BucketPolicy(BucketPolicy {
-        id: ResourceId::this(ResourceKind::BucketPolicy),
-        bucket: bucket_id.clone(),
-        document: PolicyDocument::new(vec![
-            hardening::deny_insecure_transport(&bucket_id),
-            hardening::deny_foreign_encryption(&bucket_id, &encryption),
-        ]),
-    }));
-
-    module.outputs.push(Output {
-        words: words(&["s3", "bucket", "id"]),
-        description: "Name of the bucket".into(),
-        value: bucket_id.attribute(Attribute::Name),
-    });
-    module.outputs.push(Output {
-        words: words(&["s3", "bucket", "arn"]),
-        description: "ARN of the bucket".into(),
-        value: bucket_id.attribute(Attribute::Arn),
-    });
+    module.resources.push(super::bucket_policy(&bucket_id, &encryption, Vec::new()));
+    module.outputs.extend(super::bucket_outputs(&bucket_id));
 
     module.notes.extend(seed_departures());
     (vec![module.finish()], handoffs)
@@ -272,17 +255,6 @@ fn add_key(key: &BucketKey, bucket: &str, key_users: &[KeyUser], owner: &bluepri
     });
 }
 
-/// PascalCase of identifier words, for statement IDs (which allow only letters and digits).
-fn pascal(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|word| {
-            let mut characters = word.chars();
-            characters.next().map(|first| first.to_ascii_uppercase().to_string() + characters.as_str()).unwrap_or_default()
-        })
-        .collect()
-}
-
 /// Trusts the client's account, but only with the agreed external ID.
 ///
 /// The principal is the account root: the client's own administrators decide which of their principals may
@@ -293,10 +265,6 @@ pub(super) fn trust_client_account(account: &str, external_id: &str) -> Statemen
     Statement::new("TrustClientAccountWithExternalId", Effect::Allow, ["sts:AssumeRole"])
         .with_principal(Principal::Aws(vec![arn::account_root(account)]))
         .with_condition(ConditionOperator::StringEquals, "sts:ExternalId", [Value::literal(external_id)])
-}
-
-fn words(list: &[&str]) -> Vec<String> {
-    list.iter().map(|word| (*word).to_owned()).collect()
 }
 
 /// Where this module departs from seed 004, for the module README.

@@ -1,14 +1,15 @@
 //! One builder per scenario kind, and what they share: the module builder and the S3 access statements.
 
+pub mod ec2_docroot;
 pub mod external_handoff;
 
 use crate::aws::regions;
 use crate::blueprint::{Blueprint, Scenario};
 use crate::model::capability::Grant;
-use crate::model::policy::{ConditionOperator, Effect, Statement};
-use crate::model::resource::{Resource, Tags};
-use crate::model::value::Value;
-use crate::model::{Deployment, ManualStep, Module, Note, Output, hardening};
+use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Statement};
+use crate::model::resource::{BucketEncryption, BucketPolicy, Resource, ResourceId, ResourceKind, Tags};
+use crate::model::value::{Attribute, Value};
+use crate::model::{Deployment, ManualStep, Module, NextStep, Note, Output, hardening};
 
 use external_handoff::BucketKey;
 
@@ -16,6 +17,7 @@ use external_handoff::BucketKey;
 pub fn build(blueprint: &Blueprint) -> Deployment {
     let (scenario, (modules, handoffs)) = match &blueprint.scenario {
         Scenario::ExternalHandoff(scenario) => ("external-handoff", external_handoff::build(blueprint, scenario)),
+        Scenario::Ec2Docroot(scenario) => ("ec2-docroot", (ec2_docroot::build(blueprint, scenario), Vec::new())),
     };
     Deployment { name: blueprint.name.clone(), source: blueprint.source.clone(), scenario, modules, handoffs }
 }
@@ -32,6 +34,46 @@ fn account_partition(region: &str) -> &'static str {
     regions::partition_of(region).map_or("aws", |partition| partition.id())
 }
 
+/// PascalCase of identifier words, for statement IDs (which allow only letters and digits).
+pub(super) fn pascal(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|word| {
+            let mut characters = word.chars();
+            characters.next().map(|first| first.to_ascii_uppercase().to_string() + characters.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Lowercase words, as output and identifier names are made of.
+pub(super) fn words(list: &[&str]) -> Vec<String> {
+    list.iter().map(|word| (*word).to_owned()).collect()
+}
+
+/// The bucket policy every bucket bucketbridge creates gets: TLS required, no other encryption on upload, then
+/// the scenario's own statements.
+fn bucket_policy(bucket: &ResourceId, encryption: &BucketEncryption, statements: Vec<Statement>) -> Resource {
+    let mut document = vec![hardening::deny_insecure_transport(bucket), hardening::deny_foreign_encryption(bucket, encryption)];
+    document.extend(statements);
+    Resource::BucketPolicy(BucketPolicy {
+        id: ResourceId::named(ResourceKind::BucketPolicy, &bucket.words.join("-")),
+        bucket: bucket.clone(),
+        document: PolicyDocument::new(document),
+    })
+}
+
+/// The outputs of a bucket the module creates: its name and ARN.
+fn bucket_outputs(bucket: &ResourceId) -> [Output; 2] {
+    [
+        Output {
+            words: words(&["s3", "bucket", "id"]),
+            description: "Name of the bucket".into(),
+            value: bucket.attribute(Attribute::Name),
+        },
+        Output { words: words(&["s3", "bucket", "arn"]), description: "ARN of the bucket".into(), value: bucket.attribute(Attribute::Arn) },
+    ]
+}
+
 /// A module under construction.
 struct ModuleBuilder {
     name: String,
@@ -42,6 +84,7 @@ struct ModuleBuilder {
     outputs: Vec<Output>,
     notes: Vec<Note>,
     manual_steps: Vec<ManualStep>,
+    next_steps: Vec<NextStep>,
 }
 
 impl ModuleBuilder {
@@ -55,6 +98,7 @@ impl ModuleBuilder {
             outputs: Vec::new(),
             notes: Vec::new(),
             manual_steps: Vec::new(),
+            next_steps: Vec::new(),
         }
     }
 
@@ -70,6 +114,7 @@ impl ModuleBuilder {
             outputs: self.outputs,
             notes: self.notes,
             manual_steps: self.manual_steps,
+            next_steps: self.next_steps,
         }
     }
 }

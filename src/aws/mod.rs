@@ -127,6 +127,11 @@ pub const KMS_GRANTS_PER_KEY_MAX: usize = 50_000;
 /// Source: AWS KMS Developer Guide, resource quotas (resource-limits.html).
 pub const KMS_ALIASES_PER_KEY_MAX: usize = 50;
 
+/// The waiting period between scheduling a key's deletion and the deletion: 7 to 30 days.
+///
+/// Source: AWS KMS API Reference, `ScheduleKeyDeletion` (`PendingWindowInDays`).
+pub const KMS_PENDING_WINDOW_DAYS: std::ops::RangeInclusive<u32> = 7..=30;
+
 /// Length of a policy document as IAM counts it against the character quotas
 /// above: every `char` except white space.
 ///

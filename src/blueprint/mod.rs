@@ -34,12 +34,15 @@ pub enum Scenario {
     ExternalHandoff(ExternalHandoff),
     /// An instance role that lets a transfer server on EC2 reach S3 without keys in its docroot.
     Ec2Docroot(Ec2Docroot),
+    /// A bucket encrypted with a customer managed key, reached by a SaaS through a role with an external ID.
+    KmsBucket(KmsBucket),
 }
 
 /// Every scenario kind: its blueprint name and one line about it, in the order `scenarios` lists them.
 pub const SCENARIOS: &[(&str, &str)] = &[
     ("external-handoff", "a bucket handed to external parties, each through its own role, external ID and handoff document"),
     ("ec2-docroot", "an EC2 instance role and profile that let a transfer server reach S3 without keys in its docroot"),
+    ("kms-bucket", "a bucket encrypted with its own KMS key, reached by a SaaS through a role with an external ID"),
 ];
 
 /// The account and region that own the bucket.
@@ -179,6 +182,53 @@ pub struct TrustWindow {
     pub not_before: String,
     /// Assuming is allowed only before this instant.
     pub not_after: String,
+}
+
+/// A `kms-bucket` blueprint (seed 003).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KmsBucket {
+    /// The account that owns the bucket, the key and the role, and its region.
+    pub owner: Owner,
+    /// The bucket's name.
+    pub bucket: String,
+    /// Whether the bucket keeps object versions.
+    pub versioning: bool,
+    /// The key the bucket encrypts with.
+    pub key: BucketKeyChoice,
+    /// The SaaS principal that reaches the bucket.
+    pub saas: Saas,
+    /// The name of the role the SaaS assumes; its two policies are named after it.
+    pub role_name: String,
+    /// What the SaaS may do, in blueprint order, without duplicates.
+    pub capabilities: Vec<Capability>,
+}
+
+/// The key of a `kms-bucket` blueprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BucketKeyChoice {
+    /// Create a key.
+    Create {
+        /// The alias name, without `alias/`.
+        alias: String,
+        /// Whether automatic yearly rotation is on.
+        rotation: bool,
+        /// Days between scheduling deletion and deletion, 7 to 30.
+        deletion_window_days: u32,
+    },
+    /// Use an existing key in the owner's account and region.
+    Existing {
+        /// The key's ARN.
+        key_arn: String,
+    },
+}
+
+/// A SaaS principal in another account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saas {
+    /// The ARN of the SaaS's role.
+    pub role_arn: String,
+    /// The external ID the SaaS passes when it assumes our role.
+    pub external_id: String,
 }
 
 /// Reads, decodes and validates one blueprint.

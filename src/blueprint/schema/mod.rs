@@ -7,6 +7,7 @@
 
 mod ec2_docroot;
 mod external_handoff;
+mod kms_bucket;
 
 use crate::diagnostic::{Diagnostic, FieldPath, Location};
 use crate::model::capability::Capability;
@@ -47,6 +48,7 @@ pub fn decode(source: &str, node: &Node, diagnostics: &mut Vec<Diagnostic>) -> O
     match scenario.value {
         "external-handoff" => external_handoff::decode(&mut decoder, source, node),
         "ec2-docroot" => ec2_docroot::decode(&mut decoder, source, node),
+        "kms-bucket" => kms_bucket::decode(&mut decoder, source, node),
         other => panic!("internal error: scenario `{other}` is listed but has no decoder; please report this"),
     }
 }

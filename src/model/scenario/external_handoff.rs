@@ -8,13 +8,12 @@ use crate::blueprint::{self, Access, Encryption, ExternalHandoff, KmsKeyChoice};
 use crate::model::capability::Grant;
 use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
 use crate::model::resource::{
-    BucketEncryption, BucketLogging, BucketPolicy, KmsAlias, KmsKey, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, Tags,
-    identifier_words,
+    BucketEncryption, BucketLogging, BucketPolicy, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, identifier_words,
 };
 use crate::model::value::{Attribute, Value, arn};
-use crate::model::{Handoff, ManualStep, Module, Note, Output, hardening};
+use crate::model::{Handoff, Module, Note, Output, hardening};
 
-use super::{ModuleBuilder, account_partition, pascal, tags, words};
+use super::{BucketKey, KeySettings, KeyUser, ModuleBuilder, account_partition, add_key, tags, words};
 
 /// The name of the role and policy created for a client, as the seed names them.
 pub fn client_role_name(client: &str) -> String {
@@ -148,7 +147,8 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     }
 
     if let Some(key) = &key {
-        add_key(key, &scenario.bucket.name, &key_users, owner, &tags, &mut module);
+        let settings = KeySettings { rotation: true, deletion_window_days: hardening::DEFAULT_KEY_DELETION_WINDOW_DAYS };
+        add_key(key, settings, &scenario.bucket.name, &key_users, owner, &tags, &mut module);
     }
     module.resources.push(Resource::Bucket(hardening::bucket(
         bucket_id.clone(),
@@ -167,23 +167,6 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     (vec![module.finish()], handoffs)
 }
 
-/// The bucket's key, as the rest of the module needs it.
-pub(super) struct BucketKey {
-    /// The key's ARN.
-    pub arn: Value,
-    /// The alias name (with `alias/`) when this module creates the key.
-    pub created_alias: Option<String>,
-    /// The ARN as text, when the blueprint gave it (an existing key).
-    pub concrete_arn: Option<String>,
-}
-
-/// A role that uses the bucket's key, and for what.
-struct KeyUser {
-    words: Vec<String>,
-    role_arn: Value,
-    actions: Vec<String>,
-}
-
 /// The bucket's key, if it encrypts with SSE-KMS.
 fn bucket_key(choice: &Encryption) -> Option<BucketKey> {
     match choice {
@@ -197,62 +180,6 @@ fn bucket_key(choice: &Encryption) -> Option<BucketKey> {
             concrete_arn: None,
         }),
     }
-}
-
-/// Creates the key and its alias, or, for an existing key whose policy this module must not overwrite, adds a
-/// manual step with the statements its policy needs.
-///
-/// Each role gets its KMS actions only through S3 in the bucket's region (`kms:ViaService`), so a role session
-/// cannot call KMS directly with the key.
-fn add_key(key: &BucketKey, bucket: &str, key_users: &[KeyUser], owner: &blueprint::Owner, tags: &Tags, module: &mut ModuleBuilder) {
-    let role_statements: Vec<Statement> = key_users
-        .iter()
-        .map(|user| {
-            Statement::new(format!("Allow{}RoleUseThroughS3", pascal(&user.words)), Effect::Allow, user.actions.iter().map(String::as_str))
-                .with_principal(Principal::Aws(vec![user.role_arn.clone()]))
-                .with_resources([Value::literal("*")])
-                .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(&owner.region)])
-        })
-        .collect();
-    let Some(alias) = &key.created_alias else {
-        if !role_statements.is_empty() {
-            module.manual_steps.push(ManualStep {
-                text: format!(
-                    "The bucket encrypts with an existing key ({}), whose policy this module does not manage. Add these statements to that key's policy so the client roles can use it through S3.",
-                    key.concrete_arn.as_deref().unwrap_or("given in the blueprint")
-                ),
-                document: PolicyDocument::new(role_statements),
-            });
-        }
-        return;
-    };
-    let key_id = ResourceId::this(ResourceKind::KmsKey);
-    let mut statements = vec![hardening::key_administration(&owner.account)];
-    statements.extend(role_statements);
-    module.resources.push(Resource::KmsKey(KmsKey {
-        id: key_id.clone(),
-        description: format!("Encrypts the objects of bucket {bucket}"),
-        rotation: true,
-        deletion_window_days: hardening::DEFAULT_KEY_DELETION_WINDOW_DAYS,
-        key_policy: PolicyDocument::new(statements),
-        retain_on_delete: true,
-        tags: tags.clone(),
-    }));
-    module.resources.push(Resource::KmsAlias(KmsAlias {
-        id: ResourceId::this(ResourceKind::KmsAlias),
-        name: alias.clone(),
-        target_key: key_id.clone(),
-    }));
-    module.outputs.push(Output {
-        words: words(&["kms", "key", "arn"]),
-        description: "ARN of the bucket's KMS key".into(),
-        value: key_id.attribute(Attribute::Arn),
-    });
-    module.outputs.push(Output {
-        words: words(&["kms", "alias", "arn"]),
-        description: "ARN of the bucket key's alias".into(),
-        value: arn::alias_in_this_account(alias),
-    });
 }
 
 /// Trusts the client's account, but only with the agreed external ID.

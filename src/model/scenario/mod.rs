@@ -2,22 +2,22 @@
 
 pub mod ec2_docroot;
 pub mod external_handoff;
+pub mod kms_bucket;
 
 use crate::aws::regions;
 use crate::blueprint::{Blueprint, Scenario};
 use crate::model::capability::Grant;
-use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Statement};
-use crate::model::resource::{BucketEncryption, BucketPolicy, Resource, ResourceId, ResourceKind, Tags};
-use crate::model::value::{Attribute, Value};
+use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
+use crate::model::resource::{BucketEncryption, BucketPolicy, KmsAlias, KmsKey, Resource, ResourceId, ResourceKind, Tags};
+use crate::model::value::{Attribute, Value, arn};
 use crate::model::{Deployment, ManualStep, Module, NextStep, Note, Output, hardening};
-
-use external_handoff::BucketKey;
 
 /// Builds the deployment for a validated blueprint.
 pub fn build(blueprint: &Blueprint) -> Deployment {
     let (scenario, (modules, handoffs)) = match &blueprint.scenario {
         Scenario::ExternalHandoff(scenario) => ("external-handoff", external_handoff::build(blueprint, scenario)),
         Scenario::Ec2Docroot(scenario) => ("ec2-docroot", (ec2_docroot::build(blueprint, scenario), Vec::new())),
+        Scenario::KmsBucket(scenario) => ("kms-bucket", (kms_bucket::build(blueprint, scenario), Vec::new())),
     };
     Deployment { name: blueprint.name.clone(), source: blueprint.source.clone(), scenario, modules, handoffs }
 }
@@ -72,6 +72,22 @@ fn bucket_outputs(bucket: &ResourceId) -> [Output; 2] {
         },
         Output { words: words(&["s3", "bucket", "arn"]), description: "ARN of the bucket".into(), value: bucket.attribute(Attribute::Arn) },
     ]
+}
+
+/// Trusts one role in another account, and only with the agreed external ID when there is one.
+///
+/// Naming the role rather than its account root means no other principal of that account can assume ours, even one
+/// its administrators allow. `StringEquals` on `sts:ExternalId`, without `IfExists`, is what stops the confused
+/// deputy: a request without the ID does not match (IAM guide, "How to use an external ID when granting access to
+/// your AWS resources to a third party").
+fn trust_role(role_arn: Value, external_id: Option<&str>) -> Statement {
+    let statement =
+        Statement::new(if external_id.is_some() { "TrustRoleWithExternalId" } else { "TrustRole" }, Effect::Allow, ["sts:AssumeRole"])
+            .with_principal(Principal::Aws(vec![role_arn]));
+    match external_id {
+        Some(id) => statement.with_condition(ConditionOperator::StringEquals, "sts:ExternalId", [Value::literal(id)]),
+        None => statement,
+    }
 }
 
 /// A module under construction.
@@ -156,11 +172,7 @@ fn s3_access_statements(bucket_arn: &Value, prefix: Option<&str>, grant: &Grant,
             .push(Statement::new("AllowObjectActions", Effect::Allow, grant.object.iter().map(String::as_str)).with_resources([objects]));
     }
     if let (Some(key), false) = (key, grant.kms.is_empty()) {
-        statements.push(
-            Statement::new("AllowBucketKeyUseThroughS3", Effect::Allow, grant.kms.iter().map(String::as_str))
-                .with_resources([key.arn.clone()])
-                .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(region)]),
-        );
+        statements.push(key_use_through_s3(&key.arn, grant, region));
     }
     if !grant.account_wide.is_empty() {
         statements.push(
@@ -169,4 +181,105 @@ fn s3_access_statements(bucket_arn: &Value, prefix: Option<&str>, grant: &Grant,
         );
     }
     statements
+}
+
+/// Lets the holder of an identity policy use a bucket's key for `grant`'s KMS actions, only in calls S3 makes on its
+/// behalf in `region` (`kms:ViaService`), so a session cannot call KMS directly with the key.
+fn key_use_through_s3(key_arn: &Value, grant: &Grant, region: &str) -> Statement {
+    Statement::new("AllowBucketKeyUseThroughS3", Effect::Allow, grant.kms.iter().map(String::as_str))
+        .with_resources([key_arn.clone()])
+        .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(region)])
+}
+
+/// The bucket's key, as the rest of the module needs it.
+struct BucketKey {
+    /// The key's ARN.
+    arn: Value,
+    /// The alias name (with `alias/`) when this module creates the key.
+    created_alias: Option<String>,
+    /// The ARN as text, when the blueprint gave it (an existing key).
+    concrete_arn: Option<String>,
+}
+
+/// A role that uses the bucket's key, and for what.
+struct KeyUser {
+    /// The words naming the role in its key policy statement's ID.
+    words: Vec<String>,
+    /// The role's ARN.
+    role_arn: Value,
+    /// The KMS actions it needs, sorted.
+    actions: Vec<String>,
+}
+
+/// How a created key is set up.
+#[derive(Clone, Copy)]
+struct KeySettings {
+    /// Whether automatic yearly rotation is on.
+    rotation: bool,
+    /// Days between scheduling deletion and deletion.
+    deletion_window_days: u32,
+}
+
+/// Creates the key and its alias, or, for an existing key whose policy this module must not overwrite, adds a
+/// manual step with the statements its policy needs.
+///
+/// Each role gets its KMS actions only through S3 in the bucket's region (`kms:ViaService`), so a role session
+/// cannot call KMS directly with the key.
+fn add_key(
+    key: &BucketKey,
+    settings: KeySettings,
+    bucket: &str,
+    key_users: &[KeyUser],
+    owner: &crate::blueprint::Owner,
+    tags: &Tags,
+    module: &mut ModuleBuilder,
+) {
+    let role_statements: Vec<Statement> = key_users
+        .iter()
+        .map(|user| {
+            Statement::new(format!("Allow{}RoleUseThroughS3", pascal(&user.words)), Effect::Allow, user.actions.iter().map(String::as_str))
+                .with_principal(Principal::Aws(vec![user.role_arn.clone()]))
+                .with_resources([Value::literal("*")])
+                .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(&owner.region)])
+        })
+        .collect();
+    let Some(alias) = &key.created_alias else {
+        if !role_statements.is_empty() {
+            module.manual_steps.push(ManualStep {
+                text: format!(
+                    "The bucket encrypts with an existing key ({}), whose policy this module does not manage. Add these statements to that key's policy so the roles this module creates can use it through S3.",
+                    key.concrete_arn.as_deref().unwrap_or("given in the blueprint")
+                ),
+                document: PolicyDocument::new(role_statements),
+            });
+        }
+        return;
+    };
+    let key_id = ResourceId::this(ResourceKind::KmsKey);
+    let mut statements = vec![hardening::key_administration(&owner.account)];
+    statements.extend(role_statements);
+    module.resources.push(Resource::KmsKey(KmsKey {
+        id: key_id.clone(),
+        description: format!("Encrypts the objects of bucket {bucket}"),
+        rotation: settings.rotation,
+        deletion_window_days: settings.deletion_window_days,
+        key_policy: PolicyDocument::new(statements),
+        retain_on_delete: true,
+        tags: tags.clone(),
+    }));
+    module.resources.push(Resource::KmsAlias(KmsAlias {
+        id: ResourceId::this(ResourceKind::KmsAlias),
+        name: alias.clone(),
+        target_key: key_id.clone(),
+    }));
+    module.outputs.push(Output {
+        words: words(&["kms", "key", "arn"]),
+        description: "ARN of the bucket's KMS key".into(),
+        value: key_id.attribute(Attribute::Arn),
+    });
+    module.outputs.push(Output {
+        words: words(&["kms", "alias", "arn"]),
+        description: "ARN of the bucket key's alias".into(),
+        value: arn::alias_in_this_account(alias),
+    });
 }

@@ -36,6 +36,8 @@ pub enum Scenario {
     Ec2Docroot(Ec2Docroot),
     /// A bucket encrypted with a customer managed key, reached by a SaaS through a role with an external ID.
     KmsBucket(KmsBucket),
+    /// A node role in one account that assumes a role in a second account, which owns the buckets.
+    CrossAccount(CrossAccount),
 }
 
 /// Every scenario kind: its blueprint name and one line about it, in the order `scenarios` lists them.
@@ -43,6 +45,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("external-handoff", "a bucket handed to external parties, each through its own role, external ID and handoff document"),
     ("ec2-docroot", "an EC2 instance role and profile that let a transfer server reach S3 without keys in its docroot"),
     ("kms-bucket", "a bucket encrypted with its own KMS key, reached by a SaaS through a role with an external ID"),
+    ("cross-account", "a cluster manager's node role that assumes a role in the account owning the buckets, as two modules that agree"),
 ];
 
 /// The account and region that own the bucket.
@@ -229,6 +232,54 @@ pub struct Saas {
     pub role_arn: String,
     /// The external ID the SaaS passes when it assumes our role.
     pub external_id: String,
+}
+
+/// A `cross-account` blueprint (seed 002).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrossAccount {
+    /// The account whose node role reaches the buckets.
+    pub cluster_manager: ClusterManager,
+    /// The account that owns the buckets and the access role.
+    pub s3_account: S3Account,
+}
+
+/// The cluster manager's account of a `cross-account` blueprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterManager {
+    /// Twelve-digit account ID.
+    pub account: String,
+    /// The existing role of the cluster's nodes.
+    pub node_role: String,
+    /// The name of the policy that lets the node role assume the access role.
+    pub policy_name: String,
+}
+
+/// The buckets' account of a `cross-account` blueprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Account {
+    /// Twelve-digit account ID.
+    pub account: String,
+    /// The buckets' region.
+    pub region: String,
+    /// The name of the role the node role assumes.
+    pub role_name: String,
+    /// The name of the role's S3 policy.
+    pub policy_name: String,
+    /// The external ID the node role must pass; `None` when the blueprint says `external_id: none`.
+    pub external_id: Option<String>,
+    /// The buckets, in blueprint order, with unique names.
+    pub buckets: Vec<AccountBucket>,
+}
+
+/// One existing bucket the access role reaches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountBucket {
+    /// Bucket name.
+    pub name: String,
+    /// What the role may do in it, in blueprint order, without duplicates.
+    pub capabilities: Vec<Capability>,
+    /// The key prefix the role is confined to in it, ending in `/`.
+    pub prefix: Option<String>,
 }
 
 /// Reads, decodes and validates one blueprint.

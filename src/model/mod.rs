@@ -45,9 +45,10 @@ pub struct Module {
     pub description: String,
     /// The only account the module may be deployed into.
     pub account: String,
-    /// The only region the module may be deployed into.
-    pub region: String,
-    /// The partition of that region (`aws`, `aws-cn`, `aws-us-gov`).
+    /// The only region the module may be deployed into; `None` for a module of IAM resources only, which are
+    /// global, so the module may be deployed from any region.
+    pub region: Option<String>,
+    /// The partition the module is deployed into (`aws`, `aws-cn`, `aws-us-gov`).
     pub partition: String,
     /// Resources in dependency order: nothing refers to a resource listed after it.
     pub resources: Vec<Resource>,

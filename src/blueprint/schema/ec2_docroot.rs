@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, FieldPath};
 
-use super::{bool_or, capability_list, common_fields, owner};
+use super::{bool_or, capability_list, common_fields, name_or, owner};
 use crate::blueprint::decode::{Decoder, Located};
 use crate::blueprint::validate;
 use crate::blueprint::yaml::Node;
@@ -31,14 +31,8 @@ pub(super) fn decode(decoder: &mut Decoder<'_>, source: &str, node: &Node) -> Op
     let bucket = decoder.required(&fields, "bucket", bucket);
     let prefix = decoder.optional(&fields, "prefix", docroot_prefix);
     let capabilities = decoder.required(&fields, "capabilities", capability_list);
-    let role_name = match fields.optional("role_name") {
-        Some(node) => validate::role_name(decoder, node, &fields.path("role_name")).map(|name| name.value),
-        None => Some(DEFAULT_ROLE_NAME.to_owned()),
-    };
-    let policy_name = match fields.optional("policy_name") {
-        Some(node) => validate::policy_name(decoder, node, &fields.path("policy_name")).map(|name| name.value),
-        None => Some(DEFAULT_POLICY_NAME.to_owned()),
-    };
+    let role_name = name_or(decoder, &fields, "role_name", validate::role_name, DEFAULT_ROLE_NAME);
+    let policy_name = name_or(decoder, &fields, "policy_name", validate::policy_name, DEFAULT_POLICY_NAME);
     let trust = decoder.optional(&fields, "trust", trust_window);
     let transfer_user = decoder.optional(&fields, "transfer_user", validate::transfer_user);
     let all_read = [fields.optional("prefix").is_none() || prefix.is_some(), fields.optional("trust").is_none() || trust.is_some()];

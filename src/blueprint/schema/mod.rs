@@ -5,6 +5,7 @@
 //! capability list, duplicate checks); each scenario's own fields are in a file named after it.
 //! Decoding reads every field even after a mistake, so one run reports every problem in the file.
 
+mod cross_account;
 mod ec2_docroot;
 mod external_handoff;
 mod kms_bucket;
@@ -49,6 +50,7 @@ pub fn decode(source: &str, node: &Node, diagnostics: &mut Vec<Diagnostic>) -> O
         "external-handoff" => external_handoff::decode(&mut decoder, source, node),
         "ec2-docroot" => ec2_docroot::decode(&mut decoder, source, node),
         "kms-bucket" => kms_bucket::decode(&mut decoder, source, node),
+        "cross-account" => cross_account::decode(&mut decoder, source, node),
         other => panic!("internal error: scenario `{other}` is listed but has no decoder; please report this"),
     }
 }
@@ -144,5 +146,19 @@ pub(super) fn bool_or(decoder: &mut Decoder<'_>, fields: &Fields<'_>, name: &str
     match fields.optional(name) {
         Some(node) => decoder.bool(node, &fields.path(name)).map(|value| value.value),
         None => Some(default),
+    }
+}
+
+/// An optional name field read by `read`, `default` when absent; `None` when present but invalid.
+pub(super) fn name_or(
+    decoder: &mut Decoder<'_>,
+    fields: &Fields<'_>,
+    name: &str,
+    read: fn(&mut Decoder<'_>, &Node, &FieldPath) -> Option<Located<String>>,
+    default: &str,
+) -> Option<String> {
+    match fields.optional(name) {
+        Some(node) => read(decoder, node, &fields.path(name)).map(|value| value.value),
+        None => Some(default.to_owned()),
     }
 }

@@ -213,7 +213,7 @@ struct ModuleReadmeContext<'a> {
     scenario: &'a str,
     blueprint: &'a str,
     account: &'a str,
-    region: &'a str,
+    region: Option<&'a str>,
     target_guard: &'a str,
     usage_language: &'a str,
     usage: String,
@@ -273,8 +273,15 @@ pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &Te
         scenario: deployment.scenario,
         blueprint: &deployment.name,
         account: &module.account,
-        region: &module.region,
-        target_guard: "The module reads the caller's identity and region first and stops the plan, before anything is created, when either differs.",
+        region: module.region.as_deref(),
+        target_guard: match module.region {
+            Some(_) => {
+                "The module reads the caller's identity and region first and stops the plan, before anything is created, when either differs."
+            }
+            None => {
+                "The module reads the caller's identity first and stops the plan, before anything is created, when the account differs; it holds only IAM resources, which are global, so it checks no region."
+            }
+        },
         usage_language: "hcl",
         usage,
         notes: module.notes.iter().map(|note| NoteContext { title: &note.title, text: &note.text }).collect(),
@@ -299,7 +306,7 @@ struct TemplateContext<'a> {
     file: String,
     description: String,
     account: String,
-    region: String,
+    region: Option<String>,
     deploy_command: String,
     outputs: Vec<CloudFormationOutputRow>,
     next_steps: Vec<NextStepContext<'a>>,
@@ -334,8 +341,9 @@ pub fn cloudformation_readme(deployment: &Deployment) -> String {
                 account: module.account.clone(),
                 region: module.region.clone(),
                 deploy_command: format!(
-                    "aws cloudformation deploy \\\n  --template-file {}.yaml \\\n  --stack-name {stack} \\\n  --region {} \\\n  --capabilities CAPABILITY_NAMED_IAM",
-                    module.name, module.region
+                    "aws cloudformation deploy \\\n  --template-file {}.yaml \\\n  --stack-name {stack} \\\n{}  --capabilities CAPABILITY_NAMED_IAM",
+                    module.name,
+                    module.region.as_ref().map(|region| format!("  --region {region} \\\n")).unwrap_or_default()
                 ),
                 outputs: module
                     .outputs

@@ -1,5 +1,6 @@
 //! One builder per scenario kind, and what they share: the module builder and the S3 access statements.
 
+pub mod cross_account;
 pub mod ec2_docroot;
 pub mod external_handoff;
 pub mod kms_bucket;
@@ -18,6 +19,7 @@ pub fn build(blueprint: &Blueprint) -> Deployment {
         Scenario::ExternalHandoff(scenario) => ("external-handoff", external_handoff::build(blueprint, scenario)),
         Scenario::Ec2Docroot(scenario) => ("ec2-docroot", (ec2_docroot::build(blueprint, scenario), Vec::new())),
         Scenario::KmsBucket(scenario) => ("kms-bucket", (kms_bucket::build(blueprint, scenario), Vec::new())),
+        Scenario::CrossAccount(scenario) => ("cross-account", (cross_account::build(blueprint, scenario), Vec::new())),
     };
     Deployment { name: blueprint.name.clone(), source: blueprint.source.clone(), scenario, modules, handoffs }
 }
@@ -95,7 +97,8 @@ struct ModuleBuilder {
     name: String,
     description: String,
     account: String,
-    region: String,
+    region: Option<String>,
+    partition: &'static str,
     resources: Vec<Resource>,
     outputs: Vec<Output>,
     notes: Vec<Note>,
@@ -104,12 +107,20 @@ struct ModuleBuilder {
 }
 
 impl ModuleBuilder {
+    /// A module deployed into one account and region.
     fn new(name: &str, description: String, account: &str, region: &str) -> ModuleBuilder {
+        ModuleBuilder { region: Some(region.to_owned()), ..ModuleBuilder::global(name, description, account, region) }
+    }
+
+    /// A module of IAM resources only, which are global: deployed into one account from any region of the partition
+    /// that `partition_region` belongs to.
+    fn global(name: &str, description: String, account: &str, partition_region: &str) -> ModuleBuilder {
         ModuleBuilder {
             name: name.to_owned(),
             description,
             account: account.to_owned(),
-            region: region.to_owned(),
+            region: None,
+            partition: account_partition(partition_region),
             resources: Vec::new(),
             outputs: Vec::new(),
             notes: Vec::new(),
@@ -121,7 +132,7 @@ impl ModuleBuilder {
     fn finish(mut self) -> Module {
         self.outputs.sort_by(|a, b| a.words.cmp(&b.words));
         Module {
-            partition: account_partition(&self.region).to_owned(),
+            partition: self.partition.to_owned(),
             name: self.name,
             description: self.description,
             account: self.account,

@@ -10,3 +10,4 @@ mod cli;
 mod determinism;
 mod external;
 mod golden;
+mod scenarios;

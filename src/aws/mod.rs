@@ -9,11 +9,13 @@
 //! * [`actions`]: every IAM action of `s3`, `kms` and `sts`, with resource type
 //!   and access level.
 //! * [`regions`]: Region codes and the partition each belongs to.
+//! * [`dates`]: ISO 8601 date-times for IAM's date condition operators.
 //! * [`names`]: validators for the names a blueprint supplies (buckets, roles,
 //!   policies, paths, external IDs, KMS aliases, account IDs, key prefixes).
 //! * The constants below: size limits IAM, S3 and KMS enforce on policies.
 
 pub mod actions;
+pub mod dates;
 pub mod names;
 pub mod regions;
 
@@ -124,6 +126,11 @@ pub const KMS_GRANTS_PER_KEY_MAX: usize = 50_000;
 ///
 /// Source: AWS KMS Developer Guide, resource quotas (resource-limits.html).
 pub const KMS_ALIASES_PER_KEY_MAX: usize = 50;
+
+/// The waiting period between scheduling a key's deletion and the deletion: 7 to 30 days.
+///
+/// Source: AWS KMS API Reference, `ScheduleKeyDeletion` (`PendingWindowInDays`).
+pub const KMS_PENDING_WINDOW_DAYS: std::ops::RangeInclusive<u32> = 7..=30;
 
 /// Length of a policy document as IAM counts it against the character quotas
 /// above: every `char` except white space.

@@ -32,11 +32,21 @@ pub struct Blueprint {
 pub enum Scenario {
     /// Buckets handed to external parties through roles with external IDs.
     ExternalHandoff(ExternalHandoff),
+    /// An instance role that lets a transfer server on EC2 reach S3 without keys in its docroot.
+    Ec2Docroot(Ec2Docroot),
+    /// A bucket encrypted with a customer managed key, reached by a SaaS through a role with an external ID.
+    KmsBucket(KmsBucket),
+    /// A node role in one account that assumes a role in a second account, which owns the buckets.
+    CrossAccount(CrossAccount),
 }
 
 /// Every scenario kind: its blueprint name and one line about it, in the order `scenarios` lists them.
-pub const SCENARIOS: &[(&str, &str)] =
-    &[("external-handoff", "a bucket handed to external parties, each through its own role, external ID and handoff document")];
+pub const SCENARIOS: &[(&str, &str)] = &[
+    ("external-handoff", "a bucket handed to external parties, each through its own role, external ID and handoff document"),
+    ("ec2-docroot", "an EC2 instance role and profile that let a transfer server reach S3 without keys in its docroot"),
+    ("kms-bucket", "a bucket encrypted with its own KMS key, reached by a SaaS through a role with an external ID"),
+    ("cross-account", "a cluster manager's node role that assumes a role in the account owning the buckets, as two modules that agree"),
+];
 
 /// The account and region that own the bucket.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,6 +138,148 @@ pub enum Access {
     Capabilities(Vec<Capability>),
     /// Explicit S3 and KMS action names, as IAM spells them, sorted and deduplicated.
     Actions(Vec<String>),
+}
+
+/// An `ec2-docroot` blueprint (seeds 000 and 001).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ec2Docroot {
+    /// The account the instance runs in, and its region.
+    pub owner: Owner,
+    /// The bucket the docroot points at.
+    pub bucket: DocrootBucket,
+    /// The key prefix the transfer server is confined to, ending in `/`.
+    pub prefix: Option<String>,
+    /// What the transfer server may do, in blueprint order, without duplicates.
+    pub capabilities: Vec<Capability>,
+    /// The role's name; it also names the instance profile.
+    pub role_name: String,
+    /// The managed policy's name.
+    pub policy_name: String,
+    /// When the role may be assumed, if the blueprint limits it.
+    pub trust: Option<TrustWindow>,
+    /// The transfer server's user whose docroot the README sets, if named.
+    pub transfer_user: Option<String>,
+}
+
+/// The bucket of an `ec2-docroot` blueprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocrootBucket {
+    /// A bucket that exists already; the module only grants access to it.
+    Existing {
+        /// Bucket name.
+        name: String,
+    },
+    /// A bucket the module creates, hardened.
+    Create {
+        /// Bucket name.
+        name: String,
+    },
+    /// Every bucket in the account (`name: "*"`).
+    Every,
+}
+
+/// The `aws:CurrentTime` window in which a role may be assumed, as the blueprint writes it (ISO 8601).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustWindow {
+    /// Assuming is allowed only after this instant.
+    pub not_before: String,
+    /// Assuming is allowed only before this instant.
+    pub not_after: String,
+}
+
+/// A `kms-bucket` blueprint (seed 003).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KmsBucket {
+    /// The account that owns the bucket, the key and the role, and its region.
+    pub owner: Owner,
+    /// The bucket's name.
+    pub bucket: String,
+    /// Whether the bucket keeps object versions.
+    pub versioning: bool,
+    /// The key the bucket encrypts with.
+    pub key: BucketKeyChoice,
+    /// The SaaS principal that reaches the bucket.
+    pub saas: Saas,
+    /// The name of the role the SaaS assumes; its two policies are named after it.
+    pub role_name: String,
+    /// What the SaaS may do, in blueprint order, without duplicates.
+    pub capabilities: Vec<Capability>,
+}
+
+/// The key of a `kms-bucket` blueprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BucketKeyChoice {
+    /// Create a key.
+    Create {
+        /// The alias name, without `alias/`.
+        alias: String,
+        /// Whether automatic yearly rotation is on.
+        rotation: bool,
+        /// Days between scheduling deletion and deletion, 7 to 30.
+        deletion_window_days: u32,
+    },
+    /// Use an existing key in the owner's account and region.
+    Existing {
+        /// The key's ARN.
+        key_arn: String,
+    },
+}
+
+/// A SaaS principal in another account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saas {
+    /// The ARN of the SaaS's role.
+    pub role_arn: String,
+    /// The external ID the SaaS passes when it assumes our role.
+    pub external_id: String,
+}
+
+/// A `cross-account` blueprint (seed 002).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrossAccount {
+    /// The account whose node role reaches the buckets.
+    pub cluster_manager: ClusterManager,
+    /// The account that owns the buckets and the access role.
+    pub s3_account: S3Account,
+}
+
+/// The cluster manager's account of a `cross-account` blueprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterManager {
+    /// Twelve-digit account ID.
+    pub account: String,
+    /// The existing role of the cluster's nodes.
+    pub node_role: String,
+    /// The name of the policy that lets the node role assume the access role.
+    pub policy_name: String,
+}
+
+/// The buckets' account of a `cross-account` blueprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Account {
+    /// Twelve-digit account ID.
+    pub account: String,
+    /// The buckets' region.
+    pub region: String,
+    /// The name of the role the node role assumes.
+    pub role_name: String,
+    /// The name of the role's S3 policy.
+    pub policy_name: String,
+    /// The external ID the node role must pass; `None` when the blueprint says `external_id: none`.
+    pub external_id: Option<String>,
+    /// The buckets, in blueprint order, with unique names.
+    pub buckets: Vec<AccountBucket>,
+}
+
+/// One existing bucket the access role reaches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountBucket {
+    /// Bucket name.
+    pub name: String,
+    /// What the role may do in it, in blueprint order, without duplicates.
+    pub capabilities: Vec<Capability>,
+    /// The key prefix the role is confined to in it, ending in `/`.
+    pub prefix: Option<String>,
 }
 
 /// Reads, decodes and validates one blueprint.

@@ -336,3 +336,71 @@ pub fn tag(decoder: &mut Decoder<'_>, key: &Located<String>, value: &Located<Str
     }
     key_ok && value_ok
 }
+
+/// A date-time for a `DateGreaterThan` or `DateLessThan` condition on `aws:CurrentTime`: ISO 8601 with seconds
+/// and a time zone, so the window means the same instant wherever it is read.
+pub fn date_time(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> Option<Located<String>> {
+    let value = decoder.string(node, path)?;
+    match aws::dates::parse(&value.value) {
+        Ok(_) => Some(value),
+        Err(problem) => {
+            decoder.report(
+                Diagnostic::error(
+                    "invalid-date-time",
+                    value.location.clone(),
+                    value.field.clone(),
+                    format!("invalid date-time `{}`: {problem}", value.value),
+                )
+                .with_help("write it as `2033-02-18T13:00:00Z` (UTC) or with an offset, such as `2033-02-18T14:00:00+01:00`"),
+            );
+            None
+        }
+    }
+}
+
+/// The transfer server's user whose docroot the README sets: a Unix user name (letters, digits, `_`, `-`
+/// and `.`, starting with a letter or `_`, at most 32 characters), which also keeps the `asconfigurator`
+/// command free of its `,` and `;` separators and of shell quoting.
+pub fn transfer_user(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> Option<Located<String>> {
+    let value = decoder.string(node, path)?;
+    let text = &value.value;
+    let valid = !text.is_empty()
+        && text.chars().count() <= 32
+        && text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    if valid {
+        return Some(value);
+    }
+    decoder.report(
+        Diagnostic::error("invalid-transfer-user", value.location.clone(), value.field.clone(), format!("invalid transfer user `{text}`"))
+            .with_help("use the transfer server's user name: 1 to 32 letters, digits, `_`, `-` and `.`, starting with a letter or `_`"),
+    );
+    None
+}
+
+/// The ARN of an IAM role in any account: `arn:<partition>:iam::<account>:role/<path/><name>`.
+pub fn role_arn(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> Option<Located<String>> {
+    let value = decoder.string(node, path)?;
+    let parts: Vec<&str> = value.value.splitn(6, ':').collect();
+    let well_formed = matches!(parts.as_slice(),
+    ["arn", partition, "iam", "", account, resource]
+        if aws::regions::Partition::from_id(partition).is_some()
+            && aws::names::validate_account_id(account).is_ok()
+            && resource.strip_prefix("role/").is_some_and(|path_and_name| {
+                let (path, name) = path_and_name.rsplit_once('/').map_or(("/", path_and_name), |(path, name)| (path, name));
+                aws::names::validate_role_name(name).is_ok() && (path == "/" || aws::names::validate_iam_path(&format!("/{path}/")).is_ok())
+            }));
+    if well_formed {
+        return Some(value);
+    }
+    decoder.report(
+        Diagnostic::error(
+            "invalid-role-arn",
+            value.location.clone(),
+            value.field.clone(),
+            format!("`{}` is not an IAM role ARN", value.value),
+        )
+        .with_help("write it as arn:aws:iam::<account>:role/<name>, as `aws iam get-role` prints it"),
+    );
+    None
+}

@@ -58,6 +58,8 @@ pub struct Row {
     pub principal: String,
     /// Whether the path is one the blueprint intends to work (as opposed to one that must be denied).
     pub intended: bool,
+    /// The index of the access path the row tests, in the deployment's order; `None` for rows about no path.
+    pub access_path: Option<usize>,
     /// One cell per column.
     pub cells: Vec<Cell>,
 }
@@ -146,23 +148,70 @@ pub fn world(deployment: &Deployment) -> Result<(World, Callers), ExplainError> 
     }
     let mut callers = Callers { outsider, by_path: Vec::new() };
     for path in &deployment.access_paths {
-        let Caller::Account { account, assume_role_policy } = &path.caller;
-        let words = crate::model::resource::identifier_words(&path.name).join("-");
-        let operator = format!("arn:{partition}:iam::{account}:user/{words}-operator");
-        let module = deployment.modules.first().ok_or_else(|| ExplainError("a deployment without modules has access paths".into()))?;
-        let policy = parse_policy(format!("{} handoff policy", path.name), assume_role_policy, &Resolver::new(module))?;
-        world.add_user(&operator, vec![policy]).map_err(world_error)?;
-        let administrator = format!("arn:{partition}:iam::{account}:user/administrator");
-        if world.user(&administrator).is_none() {
-            world
-                .add_user(&administrator, vec![LabelledPolicy::new(format!("account {account} grants everything"), everything.clone())])
-                .map_err(world_error)?;
+        if world.bucket(&path.bucket).is_none() {
+            // A bucket the deployment does not create (an existing one, or the stand-in for every bucket): its
+            // policy is not ours, so it has none here and only the generated policies decide.
+            world.add_bucket(&path.bucket, &path.bucket_owner, None).map_err(world_error)?;
         }
-        let other = format!("arn:{partition}:iam::{account}:user/other-principal");
-        if world.user(&other).is_none() {
-            world.add_user(&other, Vec::new()).map_err(world_error)?;
-        }
-        callers.by_path.push(PathCallers { operator, administrator, other });
+        let path_callers = match &path.caller {
+            Caller::Account { account, assume_role_policy } => {
+                let words = crate::model::resource::identifier_words(&path.name).join("-");
+                let operator = format!("arn:{partition}:iam::{account}:user/{words}-operator");
+                let module =
+                    deployment.modules.first().ok_or_else(|| ExplainError("a deployment without modules has access paths".into()))?;
+                let policy = parse_policy(format!("{} handoff policy", path.name), assume_role_policy, &Resolver::new(module))?;
+                world.add_user(&operator, vec![policy]).map_err(world_error)?;
+                let administrator = format!("arn:{partition}:iam::{account}:user/administrator");
+                if world.user(&administrator).is_none() {
+                    world
+                        .add_user(
+                            &administrator,
+                            vec![LabelledPolicy::new(format!("account {account} grants everything"), everything.clone())],
+                        )
+                        .map_err(world_error)?;
+                }
+                let other = format!("arn:{partition}:iam::{account}:user/other-principal");
+                if world.user(&other).is_none() {
+                    world.add_user(&other, Vec::new()).map_err(world_error)?;
+                }
+                PathCallers { operator, administrator: Some(administrator), other: Some(other) }
+            }
+            Caller::Service { service, .. } => {
+                PathCallers { operator: service.clone(), administrator: None, other: Some("lambda.amazonaws.com".to_owned()) }
+            }
+            Caller::Role { arn } => {
+                if world.role(arn).is_none() {
+                    // A role in another account (a SaaS's): its administrators must let it assume our role,
+                    // which the matrix takes as done; it gets nothing else.
+                    let allow = serde_json::json!({
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": path.role_arn}]
+                    });
+                    let allow = eval::PolicyDocument::from_json(&allow).map_err(|error| ExplainError(error.to_string()))?;
+                    let label = format!("{arn}'s own account lets it assume {}", path.role_arn);
+                    world
+                        .add_role(
+                            arn,
+                            LabelledPolicy::new("trust policy (not managed here)", empty_policy()?),
+                            vec![LabelledPolicy::new(label, allow)],
+                        )
+                        .map_err(world_error)?;
+                }
+                let account = arn.split(':').nth(4).unwrap_or_default();
+                let administrator = format!("arn:{partition}:iam::{account}:role/another-role-with-every-permission");
+                if world.role(&administrator).is_none() {
+                    world
+                        .add_role(
+                            &administrator,
+                            LabelledPolicy::new("trust policy (not managed here)", empty_policy()?),
+                            vec![LabelledPolicy::new(format!("account {account} grants everything"), everything.clone())],
+                        )
+                        .map_err(world_error)?;
+                }
+                PathCallers { operator: session_of(arn), administrator: Some(session_of(&administrator)), other: None }
+            }
+        };
+        callers.by_path.push(path_callers);
     }
     Ok((world, callers))
 }
@@ -176,15 +225,29 @@ pub struct Callers {
     pub by_path: Vec<PathCallers>,
 }
 
-/// The principals of one path's caller account.
+/// The principals a path's rows start from.
 #[derive(Clone, Debug)]
 pub struct PathCallers {
-    /// The principal the handoff policy is attached to.
+    /// The intended caller: the principal the handoff policy is attached to, the service, or the role's session.
     pub operator: String,
-    /// A principal of the same account whose own policies allow everything, but not the handoff policy.
-    pub administrator: String,
-    /// A principal of the same account with no policies.
-    pub other: String,
+    /// Another principal of the caller's account whose own policies allow everything.
+    pub administrator: Option<String>,
+    /// Another principal that must not get in: one of the caller's account with no policies, or another service.
+    pub other: Option<String>,
+}
+
+/// The session ARN of requests a role makes.
+fn session_of(role_arn: &str) -> String {
+    let mut fields = role_arn.splitn(6, ':');
+    let (partition, account, resource) =
+        (fields.nth(1).unwrap_or("aws"), fields.nth(2).unwrap_or_default(), fields.next().unwrap_or_default());
+    let name = resource.rsplit('/').next().unwrap_or_default();
+    format!("arn:{partition}:sts::{account}:assumed-role/{name}/{SESSION}")
+}
+
+fn empty_policy() -> Result<eval::PolicyDocument, ExplainError> {
+    eval::PolicyDocument::from_json(&serde_json::json!({"Version": "2012-10-17", "Statement": []}))
+        .map_err(|error| ExplainError(error.to_string()))
 }
 
 fn add_module(world: &mut World, module: &Module) -> Result<(), ExplainError> {
@@ -218,6 +281,13 @@ fn add_module(world: &mut World, module: &Module) -> Result<(), ExplainError> {
             Resource::KmsKey(key) => {
                 let arn = resolver.value(&key.id.attribute(crate::model::value::Attribute::Arn));
                 world.add_key(&arn, parse_policy(format!("key policy of {arn}"), &key.key_policy, &resolver)?).map_err(world_error)?;
+            }
+            Resource::ExistingRole(role) => {
+                // The role exists already and its trust policy is not ours; the policies the module attaches to it
+                // are what the matrix needs.
+                let arn = format!("arn:{}:iam::{}:role/{}", module.partition, module.account, role.name);
+                let trust = LabelledPolicy::new(format!("trust policy of {} (not managed here)", role.name), empty_policy()?);
+                world.add_role(&arn, trust, attached.remove(&role.name).unwrap_or_default()).map_err(world_error)?;
             }
             _ => {}
         }
@@ -274,10 +344,10 @@ fn base_context(secure: bool) -> BTreeMap<String, Vec<String>> {
 }
 
 /// How a row reaches the bucket.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 enum Route {
-    /// Assume the path's role, passing this external ID (or none), then act as the session.
-    AssumeRole { external_id: ExternalId, secure: bool },
+    /// Assume the path's role, passing this external ID (or none), at this time, then act as the session.
+    AssumeRole { external_id: ExternalId, secure: bool, time: String },
     /// Act directly, without assuming anything.
     Direct,
 }
@@ -289,6 +359,119 @@ enum ExternalId {
     Missing,
 }
 
+/// One row to evaluate: its label, who starts it, how, and whether the blueprint means it to work.
+struct PlannedRow {
+    label: String,
+    principal: String,
+    route: Route,
+    intended: bool,
+}
+
+/// A moment one year before (`later` false) or after a bound of a trust window, in the bound's own format.
+fn shifted(bound: &str, later: bool) -> String {
+    // The window bounds are validated ISO 8601 instants; one year beyond them is outside any window AWS could
+    // mean, and keeping the same format needs no date arithmetic.
+    let year: i32 = bound.get(..4).and_then(|year| year.parse().ok()).unwrap_or(2000);
+    format!("{:04}{}", if later { year + 1 } else { year - 1 }, bound.get(4..).unwrap_or_default())
+}
+
+/// The rows of one access path, by its kind of caller.
+fn planned_rows(path: &AccessPath, callers: &PathCallers) -> Vec<PlannedRow> {
+    let role_name = path.role_arn.rsplit('/').next().unwrap_or_default();
+    let now = || EVALUATION_TIME.to_owned();
+    let assume = |external_id, secure, time| Route::AssumeRole { external_id, secure, time };
+    let row = |label: String, principal: &str, route: Route, intended: bool| PlannedRow {
+        label,
+        principal: principal.to_owned(),
+        route,
+        intended,
+    };
+    let mut rows = vec![row(
+        format!("{} through {role_name}{}", path.name, if path.external_id.is_some() { " with its external ID" } else { "" }),
+        &callers.operator,
+        assume(ExternalId::Right, true, now()),
+        true,
+    )];
+    if path.external_id.is_some() {
+        rows.push(row(format!("{} with a wrong external ID", path.name), &callers.operator, assume(ExternalId::Wrong, true, now()), false));
+        rows.push(row(format!("{} without an external ID", path.name), &callers.operator, assume(ExternalId::Missing, true, now()), false));
+    }
+    if let Caller::Service { window: Some((not_before, not_after)), .. } = &path.caller {
+        rows.push(row(
+            format!("{} before the trust window ({})", path.name, shifted(not_before, false)),
+            &callers.operator,
+            assume(ExternalId::Right, true, shifted(not_before, false)),
+            false,
+        ));
+        rows.push(row(
+            format!("{} after the trust window ({})", path.name, shifted(not_after, true)),
+            &callers.operator,
+            assume(ExternalId::Right, true, shifted(not_after, true)),
+            false,
+        ));
+    }
+    rows.push(row(format!("{} over plain HTTP", path.name), &callers.operator, assume(ExternalId::Right, false, now()), false));
+    match &path.caller {
+        Caller::Account { .. } => {
+            // The trust policy names the caller's account, so its administrators decide who may assume the role:
+            // a principal they allow sts:AssumeRole gets in by design, one they do not is refused.
+            if let Some(administrator) = &callers.administrator {
+                rows.push(row(
+                    format!("a principal of {}'s account allowed sts:AssumeRole there (delegated), through {role_name}", path.name),
+                    administrator,
+                    assume(ExternalId::Right, true, now()),
+                    true,
+                ));
+            }
+            if let Some(other) = &callers.other {
+                rows.push(row(
+                    format!("a principal of {}'s account without sts:AssumeRole, through {role_name}", path.name),
+                    other,
+                    assume(ExternalId::Right, true, now()),
+                    false,
+                ));
+            }
+            if let Some(administrator) = &callers.administrator {
+                rows.push(row(
+                    format!("a principal of {}'s account with every permission there, directly on the bucket", path.name),
+                    administrator,
+                    Route::Direct,
+                    false,
+                ));
+            }
+        }
+        Caller::Service { .. } => {
+            if let Some(other) = &callers.other {
+                rows.push(row(
+                    format!("another AWS service ({other}) through {role_name}"),
+                    other,
+                    assume(ExternalId::Right, true, now()),
+                    false,
+                ));
+            }
+        }
+        Caller::Role { arn } => {
+            let account = arn.split(':').nth(4).unwrap_or_default();
+            if let Some(administrator) = &callers.administrator {
+                rows.push(row(
+                    format!("another role of account {account}, with every permission there, through {role_name}"),
+                    administrator,
+                    assume(ExternalId::Right, true, now()),
+                    false,
+                ));
+                rows.push(row(
+                    format!("another role of account {account}, with every permission there, directly on the bucket"),
+                    administrator,
+                    Route::Direct,
+                    false,
+                ));
+            }
+            rows.push(row(format!("{} directly on the bucket, without {role_name}", path.name), &callers.operator, Route::Direct, false));
+        }
+    }
+    rows
+}
+
 /// Evaluates the matrix of a deployment.
 ///
 /// # Errors
@@ -298,70 +481,32 @@ pub fn matrix(deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainE
     let (world, callers) = world(deployment)?;
     let columns = columns(deployment, kind);
     let mut rows = Vec::new();
-    for (path, path_callers) in deployment.access_paths.iter().zip(&callers.by_path) {
-        let role_name = path.role_arn.rsplit('/').next().unwrap_or_default();
-        let routes = [
-            (
-                format!("{} through {role_name} with its external ID", path.name),
-                &path_callers.operator,
-                Route::AssumeRole { external_id: ExternalId::Right, secure: true },
-                true,
-            ),
-            (
-                format!("{} with a wrong external ID", path.name),
-                &path_callers.operator,
-                Route::AssumeRole { external_id: ExternalId::Wrong, secure: true },
-                false,
-            ),
-            (
-                format!("{} without an external ID", path.name),
-                &path_callers.operator,
-                Route::AssumeRole { external_id: ExternalId::Missing, secure: true },
-                false,
-            ),
-            (
-                format!("{} over plain HTTP", path.name),
-                &path_callers.operator,
-                Route::AssumeRole { external_id: ExternalId::Right, secure: false },
-                false,
-            ),
-            // The trust policy names the caller's account, so its administrators decide who may assume the role:
-            // a principal they allow sts:AssumeRole gets in by design, one they do not is refused.
-            (
-                format!("a principal of {}'s account allowed sts:AssumeRole there (delegated), through {role_name}", path.name),
-                &path_callers.administrator,
-                Route::AssumeRole { external_id: ExternalId::Right, secure: true },
-                true,
-            ),
-            (
-                format!("a principal of {}'s account without sts:AssumeRole, through {role_name}", path.name),
-                &path_callers.other,
-                Route::AssumeRole { external_id: ExternalId::Right, secure: true },
-                false,
-            ),
-            (
-                format!("a principal of {}'s account with every permission there, directly on the bucket", path.name),
-                &path_callers.administrator,
-                Route::Direct,
-                false,
-            ),
-        ];
-        for (label, principal, route, intended) in routes {
-            let cells = columns.iter().map(|column| cell(&world, path, principal, route, column)).collect::<Result<Vec<_>, _>>()?;
-            rows.push(Row { path: label, principal: principal.clone(), intended, cells });
+    for (index, (path, path_callers)) in deployment.access_paths.iter().zip(&callers.by_path).enumerate() {
+        for planned in planned_rows(path, path_callers) {
+            let cells = columns
+                .iter()
+                .map(|column| cell(&world, path, &planned.principal, &planned.route, column))
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.push(Row {
+                path: planned.label,
+                principal: planned.principal,
+                intended: planned.intended,
+                access_path: Some(index),
+                cells,
+            });
         }
     }
     if let Some(first) = deployment.access_paths.first() {
         for (label, route) in [
             (
                 "an unrelated account that knows the role and external ID",
-                Route::AssumeRole { external_id: ExternalId::Right, secure: true },
+                Route::AssumeRole { external_id: ExternalId::Right, secure: true, time: EVALUATION_TIME.to_owned() },
             ),
             ("an unrelated account, directly on the bucket", Route::Direct),
         ] {
             let cells =
-                columns.iter().map(|column| cell(&world, first, &callers.outsider, route, column)).collect::<Result<Vec<_>, _>>()?;
-            rows.push(Row { path: label.to_owned(), principal: callers.outsider.clone(), intended: false, cells });
+                columns.iter().map(|column| cell(&world, first, &callers.outsider, &route, column)).collect::<Result<Vec<_>, _>>()?;
+            rows.push(Row { path: label.to_owned(), principal: callers.outsider.clone(), intended: false, access_path: None, cells });
         }
     }
     Ok(Matrix { blueprint: deployment.name.clone(), columns: columns.into_iter().map(|column| column.heading).collect(), rows })
@@ -408,12 +553,14 @@ fn partition_of(arn: &str) -> &str {
     arn.split(':').nth(1).unwrap_or("aws")
 }
 
-fn cell(world: &World, path: &AccessPath, principal: &str, route: Route, column: &Column) -> Result<Cell, ExplainError> {
+fn cell(world: &World, path: &AccessPath, principal: &str, route: &Route, column: &Column) -> Result<Cell, ExplainError> {
     let mut hops = Vec::new();
     let (acting, secure) = match route {
         Route::Direct => (principal.to_owned(), true),
-        Route::AssumeRole { external_id, secure } => {
+        Route::AssumeRole { external_id, secure, time } => {
+            let (external_id, secure) = (*external_id, *secure);
             let mut context = base_context(true);
+            context.insert("aws:CurrentTime".to_owned(), vec![time.clone()]);
             match (external_id, &path.external_id) {
                 (ExternalId::Right, Some(id)) => {
                     context.insert("sts:ExternalId".to_owned(), vec![id.clone()]);

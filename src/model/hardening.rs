@@ -67,6 +67,17 @@ pub fn deny_insecure_transport(bucket: &ResourceId) -> Statement {
         .with_condition(ConditionOperator::Bool, "aws:SecureTransport", [Value::literal("false")])
 }
 
+/// The role's own refusal of requests without TLS, on the bucket and its objects.
+///
+/// A bucket policy can only be added to a bucket the module creates; an instance role on an existing bucket, or
+/// the S3 account's role on buckets it does not own, would otherwise work over plain HTTP. In an identity policy
+/// the deny needs no principal: it applies to whoever holds the policy.
+pub fn deny_insecure_transport_for_role(bucket_arn: &Value) -> Statement {
+    Statement::new("DenyInsecureTransport", Effect::Deny, ["s3:*"])
+        .with_resources([bucket_arn.clone(), bucket_arn.with_suffix("/*")])
+        .with_condition(ConditionOperator::Bool, "aws:SecureTransport", [Value::literal("false")])
+}
+
 /// Lets S3's logging service write server access logs for `source_bucket` under `prefix` of the log bucket.
 ///
 /// With ACLs disabled, log delivery needs this bucket policy grant instead of the log-delivery group ACL;

@@ -78,6 +78,20 @@ pub enum Caller {
         /// The identity policy its principal needs, from the handoff.
         assume_role_policy: PolicyDocument,
     },
+    /// An AWS service assuming the role for its own resources, such as EC2 for an instance role.
+    Service {
+        /// The service principal (`ec2.amazonaws.com`).
+        service: String,
+        /// The `aws:CurrentTime` window the trust policy allows, as (not before, not after), if any.
+        window: Option<(String, String)>,
+    },
+    /// A role that already exists: the cluster manager's node role, whose permissions a module of this
+    /// deployment attaches, or a SaaS's role in its own account, whose administrators must allow it
+    /// `sts:AssumeRole` on the role it is given.
+    Role {
+        /// The role's ARN.
+        arn: String,
+    },
 }
 
 /// The resources one AWS account gets.
@@ -89,9 +103,10 @@ pub struct Module {
     pub description: String,
     /// The only account the module may be deployed into.
     pub account: String,
-    /// The only region the module may be deployed into.
-    pub region: String,
-    /// The partition of that region (`aws`, `aws-cn`, `aws-us-gov`).
+    /// The only region the module may be deployed into; `None` for a module of IAM resources only, which are
+    /// global, so the module may be deployed from any region.
+    pub region: Option<String>,
+    /// The partition the module is deployed into (`aws`, `aws-cn`, `aws-us-gov`).
     pub partition: String,
     /// Resources in dependency order: nothing refers to a resource listed after it.
     pub resources: Vec<Resource>,
@@ -101,6 +116,8 @@ pub struct Module {
     pub notes: Vec<Note>,
     /// Steps someone must still take by hand, such as editing an existing key's policy; in model order.
     pub manual_steps: Vec<ManualStep>,
+    /// What to do once the module is deployed, such as pointing a server at the new role; in model order.
+    pub next_steps: Vec<NextStep>,
 }
 
 /// A value the module exports.
@@ -130,6 +147,15 @@ pub struct ManualStep {
     pub text: String,
     /// The statements to add, resolved for the module's account.
     pub document: PolicyDocument,
+}
+
+/// Something to do after deploying, with the commands that do it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextStep {
+    /// What to do and where, in one or two sentences.
+    pub text: String,
+    /// Shell commands, one per line, in the order they are run; empty when the step has none.
+    pub commands: Vec<String>,
 }
 
 /// What an external party needs to reach its bucket.

@@ -23,7 +23,8 @@ impl<'m> Resolver<'m> {
     pub fn new(module: &'m Module) -> Resolver<'m> {
         let partition = &module.partition;
         let account = &module.account;
-        let region = &module.region;
+        // A module without a region holds no regional resource, so the text is never used.
+        let region = module.region.as_deref().unwrap_or_default();
         let resources = module
             .resources
             .iter()
@@ -34,6 +35,7 @@ impl<'m> Resolver<'m> {
                     Resource::ManagedPolicy(policy) => {
                         (policy.name.clone(), format!("arn:{partition}:iam::{account}:policy/{}", policy.name))
                     }
+                    Resource::ExistingRole(role) => (role.name.clone(), format!("arn:{partition}:iam::{account}:role/{}", role.name)),
                     Resource::InstanceProfile(profile) => {
                         (profile.name.clone(), format!("arn:{partition}:iam::{account}:instance-profile/{}", profile.name))
                     }
@@ -56,7 +58,9 @@ impl<'m> Resolver<'m> {
             Part::Literal(text) => text.clone(),
             Part::Partition => self.module.partition.clone(),
             Part::AccountId => self.module.account.clone(),
-            Part::Region => self.module.region.clone(),
+            Part::Region => self.module.region.clone().unwrap_or_else(|| {
+                panic!("internal error: module {} has no region but a value names one; please report this", self.module.name)
+            }),
             Part::Ref(reference) => match self.resources.get(&reference.resource) {
                 Some((name, arn)) => match reference.attribute {
                     Attribute::Arn => arn.clone(),

@@ -37,6 +37,8 @@ pub enum ResourceKind {
     KmsAlias,
     /// An EC2 instance profile.
     InstanceProfile,
+    /// An IAM role that exists already, which the module refers to but never creates or changes.
+    ExistingRole,
 }
 
 impl ResourceId {
@@ -105,6 +107,8 @@ pub enum Resource {
     KmsAlias(KmsAlias),
     /// An instance profile.
     InstanceProfile(InstanceProfile),
+    /// A role that exists already.
+    ExistingRole(ExistingRole),
 }
 
 impl Resource {
@@ -118,6 +122,18 @@ impl Resource {
             Resource::KmsKey(key) => &key.id,
             Resource::KmsAlias(alias) => &alias.id,
             Resource::InstanceProfile(profile) => &profile.id,
+            Resource::ExistingRole(role) => &role.id,
+        }
+    }
+
+    /// The policy documents the resource carries (a role's trust policy, a key's key policy, ...), in field order.
+    pub fn policy_documents(&self) -> Vec<&PolicyDocument> {
+        match self {
+            Resource::BucketPolicy(policy) => vec![&policy.document],
+            Resource::Role(role) => vec![&role.trust_policy],
+            Resource::ManagedPolicy(policy) => vec![&policy.document],
+            Resource::KmsKey(key) => vec![&key.key_policy],
+            Resource::Bucket(_) | Resource::KmsAlias(_) | Resource::InstanceProfile(_) | Resource::ExistingRole(_) => Vec::new(),
         }
     }
 }
@@ -281,6 +297,16 @@ pub struct InstanceProfile {
     pub name: String,
     /// The role it carries.
     pub role: ResourceId,
+}
+
+/// A role in the module's account that exists already and that the module must not create: it is only referred
+/// to, by name, so that a missing role stops the deployment instead of being created empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExistingRole {
+    /// Identifier.
+    pub id: ResourceId,
+    /// The role name.
+    pub name: String,
 }
 
 #[cfg(test)]

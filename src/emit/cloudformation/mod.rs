@@ -6,6 +6,8 @@
 
 pub mod template;
 
+use std::collections::BTreeMap;
+
 use crate::model::policy::{POLICY_VERSION, PolicyDocument, Principal};
 use crate::model::resource::{BucketEncryption, Resource as ModelResource, ResourceId, ResourceKind, Tags};
 use crate::model::value::{Attribute, Part, Value};
@@ -15,11 +17,18 @@ use template::{Assertion, Export, Intrinsic, Node, OrderedMap, Output, Resource,
 
 /// The template for one module, as YAML text with the generated-file header.
 pub fn emit(deployment: &Deployment, module: &Module) -> String {
+    let values = Values::new(module);
+    // CloudFormation has no lookups: an existing resource is written wherever it is referred to, by name.
+    let created = module.resources.iter().filter(|resource| !matches!(resource, ModelResource::ExistingRole(_)));
+    let (rule, assertions) = match &module.region {
+        Some(_) => ("DeployOnlyToTheBlueprintAccountAndRegion", account_guard(module)),
+        None => ("DeployOnlyToTheBlueprintAccount", account_guard(module)),
+    };
     let template = Template {
         format_version: "2010-09-09",
         description: format!("{} (bucketbridge blueprint {}, module {})", module.description, deployment.name, module.name),
-        rules: OrderedMap::new().with("DeployOnlyToTheBlueprintAccountAndRegion", account_guard(module)),
-        resources: OrderedMap(module.resources.iter().map(|resource| (logical_id(resource.id()), translate(resource))).collect()),
+        rules: OrderedMap::new().with(rule, assertions),
+        resources: OrderedMap(created.map(|resource| (logical_id(resource.id()), translate(resource, &values))).collect()),
         outputs: OrderedMap(
             module
                 .outputs
@@ -28,7 +37,7 @@ pub fn emit(deployment: &Deployment, module: &Module) -> String {
                     let id = output_id(&output.words);
                     let value = Output {
                         description: output.description.clone(),
-                        value: value(&output.value),
+                        value: values.value(&output.value),
                         export: Export { name: Node::Function(Intrinsic::Sub(format!("${{AWS::StackName}}-{id}"))) },
                     };
                     (id, value)
@@ -41,26 +50,23 @@ pub fn emit(deployment: &Deployment, module: &Module) -> String {
     format!("{}{yaml}", crate::emit::hash_comment_header(deployment))
 }
 
-/// Fails stack creation before any resource exists when the stack is not in the blueprint's account and region.
+/// Fails stack creation before any resource exists when the stack is not in the blueprint's account, or not in its
+/// region when the module has one.
 fn account_guard(module: &Module) -> Rule {
-    Rule {
-        assertions: vec![
-            Assertion {
-                assert: Node::Function(Intrinsic::Equals(vec![
-                    Node::Function(Intrinsic::Ref("AWS::AccountId".into())),
-                    Node::string(&module.account),
-                ])),
-                description: format!("This template is generated for account {}; deploy it there.", module.account),
-            },
-            Assertion {
-                assert: Node::Function(Intrinsic::Equals(vec![
-                    Node::Function(Intrinsic::Ref("AWS::Region".into())),
-                    Node::string(&module.region),
-                ])),
-                description: format!("This template is generated for region {}; deploy it there.", module.region),
-            },
-        ],
+    let mut assertions = vec![Assertion {
+        assert: Node::Function(Intrinsic::Equals(vec![
+            Node::Function(Intrinsic::Ref("AWS::AccountId".into())),
+            Node::string(&module.account),
+        ])),
+        description: format!("This template is generated for account {}; deploy it there.", module.account),
+    }];
+    if let Some(region) = &module.region {
+        assertions.push(Assertion {
+            assert: Node::Function(Intrinsic::Equals(vec![Node::Function(Intrinsic::Ref("AWS::Region".into())), Node::string(region)])),
+            description: format!("This template is generated for region {region}; deploy it there."),
+        });
     }
+    Rule { assertions }
 }
 
 /// The logical ID of a resource: its name in PascalCase followed by its kind (`AcmeRole`, `LogBucket`).
@@ -73,6 +79,7 @@ pub fn logical_id(id: &ResourceId) -> String {
         ResourceKind::KmsKey => "KmsKey",
         ResourceKind::KmsAlias => "KmsAlias",
         ResourceKind::InstanceProfile => "InstanceProfile",
+        ResourceKind::ExistingRole => "ExistingRole",
     };
     format!("{}{kind}", pascal(&id.words))
 }
@@ -92,7 +99,7 @@ fn pascal(words: &[String]) -> String {
         .collect()
 }
 
-fn translate(resource: &ModelResource) -> Resource {
+fn translate(resource: &ModelResource, values: &Values<'_>) -> Resource {
     let retain = |keep: bool| keep.then_some("Retain");
     match resource {
         ModelResource::Bucket(bucket) => {
@@ -100,7 +107,7 @@ fn translate(resource: &ModelResource) -> Resource {
             let default = match &bucket.encryption {
                 BucketEncryption::S3Managed => Node::map([("SSEAlgorithm", Node::string("AES256"))]),
                 BucketEncryption::Kms { key_arn, .. } => {
-                    Node::map([("SSEAlgorithm", Node::string("aws:kms")), ("KMSMasterKeyID", value(key_arn))])
+                    Node::map([("SSEAlgorithm", Node::string("aws:kms")), ("KMSMasterKeyID", values.value(key_arn))])
                 }
             };
             let mut rule = OrderedMap::new().with("ServerSideEncryptionByDefault", default);
@@ -129,7 +136,7 @@ fn translate(resource: &ModelResource) -> Resource {
                 properties.insert(
                     "LoggingConfiguration",
                     Node::map([
-                        ("DestinationBucketName", value(&logging.target_bucket)),
+                        ("DestinationBucketName", values.value(&logging.target_bucket)),
                         ("LogFilePrefix", Node::string(&logging.target_prefix)),
                     ]),
                 );
@@ -147,14 +154,14 @@ fn translate(resource: &ModelResource) -> Resource {
             update_replace_policy: None,
             resource_type: "AWS::S3::BucketPolicy",
             properties: OrderedMap::new()
-                .with("Bucket", value(&policy.bucket.attribute(Attribute::Name)))
-                .with("PolicyDocument", policy_document(&policy.document)),
+                .with("Bucket", values.value(&policy.bucket.attribute(Attribute::Name)))
+                .with("PolicyDocument", policy_document(&policy.document, values)),
         },
         ModelResource::Role(role) => {
             let mut properties = OrderedMap::new()
                 .with("RoleName", Node::string(&role.name))
                 .with("Description", Node::string(&role.description))
-                .with("AssumeRolePolicyDocument", policy_document(&role.trust_policy))
+                .with("AssumeRolePolicyDocument", policy_document(&role.trust_policy, values))
                 .with("MaxSessionDuration", Node::Integer(role.max_session_duration.into()));
             insert_tags(&mut properties, &role.tags);
             Resource { deletion_policy: None, update_replace_policy: None, resource_type: "AWS::IAM::Role", properties }
@@ -167,15 +174,15 @@ fn translate(resource: &ModelResource) -> Resource {
             properties: OrderedMap::new()
                 .with("ManagedPolicyName", Node::string(&policy.name))
                 .with("Description", Node::string(&policy.description))
-                .with("PolicyDocument", policy_document(&policy.document))
-                .with("Roles", Node::List(vec![value(&policy.attached_role)])),
+                .with("PolicyDocument", policy_document(&policy.document, values))
+                .with("Roles", Node::List(vec![values.value(&policy.attached_role)])),
         },
         ModelResource::KmsKey(key) => {
             let mut properties = OrderedMap::new()
                 .with("Description", Node::string(&key.description))
                 .with("EnableKeyRotation", Node::Bool(key.rotation))
                 .with("PendingWindowInDays", Node::Integer(key.deletion_window_days.into()))
-                .with("KeyPolicy", policy_document(&key.key_policy));
+                .with("KeyPolicy", policy_document(&key.key_policy, values));
             insert_tags(&mut properties, &key.tags);
             Resource {
                 deletion_policy: retain(key.retain_on_delete),
@@ -190,7 +197,7 @@ fn translate(resource: &ModelResource) -> Resource {
             resource_type: "AWS::KMS::Alias",
             properties: OrderedMap::new()
                 .with("AliasName", Node::string(&alias.name))
-                .with("TargetKeyId", value(&alias.target_key.attribute(Attribute::KeyId))),
+                .with("TargetKeyId", values.value(&alias.target_key.attribute(Attribute::KeyId))),
         },
         ModelResource::InstanceProfile(profile) => Resource {
             deletion_policy: None,
@@ -198,8 +205,11 @@ fn translate(resource: &ModelResource) -> Resource {
             resource_type: "AWS::IAM::InstanceProfile",
             properties: OrderedMap::new()
                 .with("InstanceProfileName", Node::string(&profile.name))
-                .with("Roles", Node::List(vec![value(&profile.role.attribute(Attribute::Name))])),
+                .with("Roles", Node::List(vec![values.value(&profile.role.attribute(Attribute::Name))])),
         },
+        ModelResource::ExistingRole(role) => {
+            panic!("internal error: existing role {} reached the resource translation; please report this", role.name)
+        }
     }
 }
 
@@ -211,7 +221,7 @@ fn insert_tags(properties: &mut OrderedMap<Node>, tags: &Tags) {
 }
 
 /// A policy document as a `PolicyDocument` map.
-fn policy_document(document: &PolicyDocument) -> Node {
+fn policy_document(document: &PolicyDocument, values: &Values<'_>) -> Node {
     let statements = document
         .statements
         .iter()
@@ -221,8 +231,8 @@ fn policy_document(document: &PolicyDocument) -> Node {
             match &statement.principal {
                 None => {}
                 Some(Principal::Anyone) => map.insert("Principal", Node::string("*")),
-                Some(Principal::Aws(values)) => {
-                    map.insert("Principal", Node::map([("AWS", Node::List(values.iter().map(value).collect()))]))
+                Some(Principal::Aws(principals)) => {
+                    map.insert("Principal", Node::map([("AWS", Node::List(principals.iter().map(|item| values.value(item)).collect()))]))
                 }
                 Some(Principal::Service(services)) => {
                     map.insert("Principal", Node::map([("Service", Node::List(services.iter().map(Node::string).collect()))]))
@@ -230,7 +240,7 @@ fn policy_document(document: &PolicyDocument) -> Node {
             }
             map.insert("Action", Node::List(statement.actions.iter().map(Node::string).collect()));
             if !statement.resources.is_empty() {
-                map.insert("Resource", Node::List(statement.resources.iter().map(value).collect()));
+                map.insert("Resource", Node::List(statement.resources.iter().map(|item| values.value(item)).collect()));
             }
             if !statement.conditions.is_empty() {
                 // Grouped by operator in operator order, as AWS's JSON form requires one key per operator.
@@ -241,7 +251,7 @@ fn policy_document(document: &PolicyDocument) -> Node {
                 for operator in operators {
                     let mut keys = OrderedMap::new();
                     for condition in statement.conditions.iter().filter(|condition| condition.operator.as_str() == operator) {
-                        keys.insert(condition.key.clone(), Node::List(condition.values.iter().map(value).collect()));
+                        keys.insert(condition.key.clone(), Node::List(condition.values.iter().map(|item| values.value(item)).collect()));
                     }
                     condition_map.insert(operator, Node::Map(keys));
                 }
@@ -253,38 +263,84 @@ fn policy_document(document: &PolicyDocument) -> Node {
     Node::map([("Version", Node::string(POLICY_VERSION)), ("Statement", Node::List(statements))])
 }
 
-/// A model value as a CloudFormation value: a plain string, a `!Ref` or `!GetAtt` when it is exactly one
-/// attribute, and a `!Sub` otherwise.
-pub fn value(value: &Value) -> Node {
-    if let Some(text) = value.as_literal() {
-        return Node::string(text);
+impl Values<'_> {
+    /// A model value as a CloudFormation value: a plain string, a `!Ref` or `!GetAtt` when it is exactly one
+    /// attribute, and a `!Sub` otherwise.
+    pub fn value(&self, value: &Value) -> Node {
+        let value = &self.inline_existing(value);
+        if let Some(text) = value.as_literal() {
+            return Node::string(text);
+        }
+        if let Some(reference) = value.as_reference() {
+            let id = logical_id(&reference.resource);
+            return match attribute_access(reference.resource.kind, reference.attribute) {
+                Access::Ref => Node::Function(Intrinsic::Ref(id)),
+                Access::GetAtt(attribute) => Node::Function(Intrinsic::GetAtt(format!("{id}.{attribute}"))),
+            };
+        }
+        let text: String = value
+            .parts()
+            .iter()
+            .map(|part| match part {
+                // `${` in literal text would start a substitution; `${!` is Fn::Sub's escape for it.
+                Part::Literal(text) => text.replace("${", "${!"),
+                Part::Partition => "${AWS::Partition}".to_owned(),
+                Part::AccountId => "${AWS::AccountId}".to_owned(),
+                Part::Region => "${AWS::Region}".to_owned(),
+                Part::Ref(reference) => {
+                    let id = logical_id(&reference.resource);
+                    match attribute_access(reference.resource.kind, reference.attribute) {
+                        Access::Ref => format!("${{{id}}}"),
+                        Access::GetAtt(attribute) => format!("${{{id}.{attribute}}}"),
+                    }
+                }
+            })
+            .collect();
+        Node::Function(Intrinsic::Sub(text))
     }
-    if let Some(reference) = value.as_reference() {
-        let id = logical_id(&reference.resource);
-        return match attribute_access(reference.resource.kind, reference.attribute) {
-            Access::Ref => Node::Function(Intrinsic::Ref(id)),
-            Access::GetAtt(attribute) => Node::Function(Intrinsic::GetAtt(format!("{id}.{attribute}"))),
-        };
-    }
-    let text: String = value
-        .parts()
-        .iter()
-        .map(|part| match part {
-            // `${` in literal text would start a substitution; `${!` is Fn::Sub's escape for it.
-            Part::Literal(text) => text.replace("${", "${!"),
-            Part::Partition => "${AWS::Partition}".to_owned(),
-            Part::AccountId => "${AWS::AccountId}".to_owned(),
-            Part::Region => "${AWS::Region}".to_owned(),
-            Part::Ref(reference) => {
-                let id = logical_id(&reference.resource);
-                match attribute_access(reference.resource.kind, reference.attribute) {
-                    Access::Ref => format!("${{{id}}}"),
-                    Access::GetAtt(attribute) => format!("${{{id}.{attribute}}}"),
+
+    /// CloudFormation cannot look a resource up, so an existing role is written as what the model knows of it: its
+    /// name, and its ARN in the deploying account.
+    fn inline_existing(&self, value: &Value) -> Value {
+        Value::from_parts(value.parts().iter().flat_map(|part| match part {
+            Part::Ref(reference) if reference.resource.kind == ResourceKind::ExistingRole => {
+                let name = self.existing.get(&reference.resource).copied().unwrap_or_else(|| {
+                    panic!("internal error: {:?} is referred to but not declared; please report this", reference.resource)
+                });
+                match reference.attribute {
+                    Attribute::Arn => vec![
+                        Part::Literal("arn:".into()),
+                        Part::Partition,
+                        Part::Literal(":iam::".into()),
+                        Part::AccountId,
+                        Part::Literal(format!(":role/{name}")),
+                    ],
+                    Attribute::Name | Attribute::KeyId => vec![Part::Literal(name.to_owned())],
                 }
             }
-        })
-        .collect();
-    Node::Function(Intrinsic::Sub(text))
+            other => vec![other.clone()],
+        }))
+    }
+}
+
+/// Translates model values, knowing the names of the module's existing resources.
+pub struct Values<'m> {
+    existing: BTreeMap<&'m ResourceId, &'m str>,
+}
+
+impl<'m> Values<'m> {
+    /// The translator for one module.
+    pub fn new(module: &'m Module) -> Values<'m> {
+        let existing = module
+            .resources
+            .iter()
+            .filter_map(|resource| match resource {
+                ModelResource::ExistingRole(role) => Some((&role.id, role.name.as_str())),
+                _ => None,
+            })
+            .collect();
+        Values { existing }
+    }
 }
 
 enum Access {

@@ -195,6 +195,16 @@ struct ManualStepContext<'a> {
 }
 
 #[derive(Serialize)]
+struct NextStepContext<'a> {
+    text: &'a str,
+    commands: String,
+}
+
+fn next_steps(module: &Module) -> Vec<NextStepContext<'_>> {
+    module.next_steps.iter().map(|step| NextStepContext { text: &step.text, commands: step.commands.join("\n") }).collect()
+}
+
+#[derive(Serialize)]
 struct ModuleReadmeContext<'a> {
     header: String,
     module: &'a str,
@@ -203,13 +213,14 @@ struct ModuleReadmeContext<'a> {
     scenario: &'a str,
     blueprint: &'a str,
     account: &'a str,
-    region: &'a str,
+    region: Option<&'a str>,
     target_guard: &'a str,
     usage_language: &'a str,
     usage: String,
     notes: Vec<NoteContext<'a>>,
     manual_steps: Vec<ManualStepContext<'a>>,
     access: &'a str,
+    next_steps: Vec<NextStepContext<'a>>,
     reference: String,
 }
 
@@ -263,13 +274,21 @@ pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &Te
         scenario: deployment.scenario,
         blueprint: &deployment.name,
         account: &module.account,
-        region: &module.region,
-        target_guard: "The module reads the caller's identity and region first and stops the plan, before anything is created, when either differs.",
+        region: module.region.as_deref(),
+        target_guard: match module.region {
+            Some(_) => {
+                "The module reads the caller's identity and region first and stops the plan, before anything is created, when either differs."
+            }
+            None => {
+                "The module reads the caller's identity first and stops the plan, before anything is created, when the account differs; it holds only IAM resources, which are global, so it checks no region."
+            }
+        },
         usage_language: "hcl",
         usage,
         notes: module.notes.iter().map(|note| NoteContext { title: &note.title, text: &note.text }).collect(),
         manual_steps: manual_steps(module),
         access,
+        next_steps: next_steps(module),
         reference: render("terraform-reference.md", reference),
     };
     render("module-readme.md", &context)
@@ -285,13 +304,14 @@ fn manual_steps(module: &Module) -> Vec<ManualStepContext<'_>> {
 }
 
 #[derive(Serialize)]
-struct TemplateContext {
+struct TemplateContext<'a> {
     file: String,
     description: String,
     account: String,
-    region: String,
+    region: Option<String>,
     deploy_command: String,
     outputs: Vec<CloudFormationOutputRow>,
+    next_steps: Vec<NextStepContext<'a>>,
 }
 
 #[derive(Serialize)]
@@ -307,7 +327,7 @@ struct CloudFormationReadmeContext<'a> {
     blueprint: &'a str,
     source: &'a str,
     scenario: &'a str,
-    templates: Vec<TemplateContext>,
+    templates: Vec<TemplateContext<'a>>,
     access: &'a str,
 }
 
@@ -324,8 +344,9 @@ pub fn cloudformation_readme(deployment: &Deployment, access: &str) -> String {
                 account: module.account.clone(),
                 region: module.region.clone(),
                 deploy_command: format!(
-                    "aws cloudformation deploy \\\n  --template-file {}.yaml \\\n  --stack-name {stack} \\\n  --region {} \\\n  --capabilities CAPABILITY_NAMED_IAM",
-                    module.name, module.region
+                    "aws cloudformation deploy \\\n  --template-file {}.yaml \\\n  --stack-name {stack} \\\n{}  --capabilities CAPABILITY_NAMED_IAM",
+                    module.name,
+                    module.region.as_ref().map(|region| format!("  --region {region} \\\n")).unwrap_or_default()
                 ),
                 outputs: module
                     .outputs
@@ -335,6 +356,7 @@ pub fn cloudformation_readme(deployment: &Deployment, access: &str) -> String {
                         CloudFormationOutputRow { export: format!("{stack}-{name}"), name, description: output.description.clone() }
                     })
                     .collect(),
+                next_steps: next_steps(module),
             }
         })
         .collect();

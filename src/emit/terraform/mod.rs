@@ -182,21 +182,26 @@ impl MainFile {
                     ))
                     .build(),
             ),
-            Some("The module is generated for one account and region; planning anywhere else fails before any change."),
+            Some(match module.region {
+                Some(_) => "The module is generated for one account and region; planning anywhere else fails before any change.",
+                None => "The module is generated for one account; planning in any other fails before any change. It holds only IAM\nresources, which are global, so any region will do.",
+            }),
         );
-        self.add(
-            block(
-                "data",
-                ["aws_region", "current"],
-                Body::builder()
-                    .add_block(postcondition(
-                        equals(reference("self.name"), string(&module.region)),
-                        format!("This module is generated for region {}; the provider is configured for another region.", module.region),
-                    ))
-                    .build(),
-            ),
-            None,
-        );
+        if let Some(region) = &module.region {
+            self.add(
+                block(
+                    "data",
+                    ["aws_region", "current"],
+                    Body::builder()
+                        .add_block(postcondition(
+                            equals(reference("self.name"), string(region)),
+                            format!("This module is generated for region {region}; the provider is configured for another region."),
+                        ))
+                        .build(),
+                ),
+                None,
+            );
+        }
         self.add(block("data", ["aws_partition", "current"], Body::builder().build()), None);
     }
 
@@ -370,6 +375,12 @@ impl MainFile {
                     None,
                 );
             }
+            Resource::ExistingRole(role) => {
+                self.add(
+                    block("data", ["aws_iam_role", label], Body::builder().add_attribute(("name", string(&role.name))).build()),
+                    Some("The role exists already: looking it up makes the plan fail when it is missing, before anything changes."),
+                );
+            }
             Resource::InstanceProfile(profile) => {
                 self.add(
                     block(
@@ -462,6 +473,7 @@ fn attribute_path(kind: ResourceKind, attribute: Attribute) -> (&'static str, &'
         ResourceKind::KmsKey => "aws_kms_key",
         ResourceKind::KmsAlias => "aws_kms_alias",
         ResourceKind::InstanceProfile => "aws_iam_instance_profile",
+        ResourceKind::ExistingRole => "data.aws_iam_role",
     };
     let attribute = match (kind, attribute) {
         (_, Attribute::Arn) => "arn",

@@ -9,13 +9,12 @@ use crate::model::capability::Grant;
 use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
 use crate::model::resolve::Resolver;
 use crate::model::resource::{
-    BucketEncryption, BucketLogging, BucketPolicy, KmsAlias, KmsKey, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, Tags,
-    identifier_words,
+    BucketEncryption, BucketLogging, BucketPolicy, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, identifier_words,
 };
 use crate::model::value::{Attribute, Value, arn};
-use crate::model::{AccessPath, Caller, Handoff, ManualStep, Module, Note, Output, hardening};
+use crate::model::{AccessPath, Caller, Handoff, Module, Note, Output, hardening};
 
-use super::{ModuleBuilder, account_partition, tags};
+use super::{BucketKey, KeySettings, KeyUser, ModuleBuilder, account_partition, add_key, tags, words};
 
 /// The name of the role and policy created for a client, as the seed names them.
 pub fn client_role_name(client: &str) -> String {
@@ -152,7 +151,8 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     }
 
     if let Some(key) = &key {
-        add_key(key, &scenario.bucket.name, &key_users, owner, &tags, &mut module);
+        let settings = KeySettings { rotation: true, deletion_window_days: hardening::DEFAULT_KEY_DELETION_WINDOW_DAYS };
+        add_key(key, settings, &scenario.bucket.name, &key_users, owner, &tags, &mut module);
     }
     module.resources.push(Resource::Bucket(hardening::bucket(
         bucket_id.clone(),
@@ -164,25 +164,8 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     )));
     module.resources.extend(log_bucket_policy.map(Resource::BucketPolicy));
     module.resources.extend(managed_policies.into_iter().map(Resource::ManagedPolicy));
-    module.resources.push(Resource::BucketPolicy(BucketPolicy {
-        id: ResourceId::this(ResourceKind::BucketPolicy),
-        bucket: bucket_id.clone(),
-        document: PolicyDocument::new(vec![
-            hardening::deny_insecure_transport(&bucket_id),
-            hardening::deny_foreign_encryption(&bucket_id, &encryption),
-        ]),
-    }));
-
-    module.outputs.push(Output {
-        words: words(&["s3", "bucket", "id"]),
-        description: "Name of the bucket".into(),
-        value: bucket_id.attribute(Attribute::Name),
-    });
-    module.outputs.push(Output {
-        words: words(&["s3", "bucket", "arn"]),
-        description: "ARN of the bucket".into(),
-        value: bucket_id.attribute(Attribute::Arn),
-    });
+    module.resources.push(super::bucket_policy(&bucket_id, &encryption, Vec::new()));
+    module.outputs.extend(super::bucket_outputs(&bucket_id));
 
     module.notes.extend(seed_departures());
     let module = module.finish();
@@ -214,23 +197,6 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     (vec![module], handoffs, access_paths)
 }
 
-/// The bucket's key, as the rest of the module needs it.
-pub(super) struct BucketKey {
-    /// The key's ARN.
-    pub arn: Value,
-    /// The alias name (with `alias/`) when this module creates the key.
-    pub created_alias: Option<String>,
-    /// The ARN as text, when the blueprint gave it (an existing key).
-    pub concrete_arn: Option<String>,
-}
-
-/// A role that uses the bucket's key, and for what.
-struct KeyUser {
-    words: Vec<String>,
-    role_arn: Value,
-    actions: Vec<String>,
-}
-
 /// The bucket's key, if it encrypts with SSE-KMS.
 fn bucket_key(choice: &Encryption) -> Option<BucketKey> {
     match choice {
@@ -246,73 +212,6 @@ fn bucket_key(choice: &Encryption) -> Option<BucketKey> {
     }
 }
 
-/// Creates the key and its alias, or, for an existing key whose policy this module must not overwrite, adds a
-/// manual step with the statements its policy needs.
-///
-/// Each role gets its KMS actions only through S3 in the bucket's region (`kms:ViaService`), so a role session
-/// cannot call KMS directly with the key.
-fn add_key(key: &BucketKey, bucket: &str, key_users: &[KeyUser], owner: &blueprint::Owner, tags: &Tags, module: &mut ModuleBuilder) {
-    let role_statements: Vec<Statement> = key_users
-        .iter()
-        .map(|user| {
-            Statement::new(format!("Allow{}RoleUseThroughS3", pascal(&user.words)), Effect::Allow, user.actions.iter().map(String::as_str))
-                .with_principal(Principal::Aws(vec![user.role_arn.clone()]))
-                .with_resources([Value::literal("*")])
-                .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(&owner.region)])
-        })
-        .collect();
-    let Some(alias) = &key.created_alias else {
-        if !role_statements.is_empty() {
-            module.manual_steps.push(ManualStep {
-                text: format!(
-                    "The bucket encrypts with an existing key ({}), whose policy this module does not manage. Add these statements to that key's policy so the client roles can use it through S3.",
-                    key.concrete_arn.as_deref().unwrap_or("given in the blueprint")
-                ),
-                document: PolicyDocument::new(role_statements),
-            });
-        }
-        return;
-    };
-    let key_id = ResourceId::this(ResourceKind::KmsKey);
-    let mut statements = vec![hardening::key_administration(&owner.account)];
-    statements.extend(role_statements);
-    module.resources.push(Resource::KmsKey(KmsKey {
-        id: key_id.clone(),
-        description: format!("Encrypts the objects of bucket {bucket}"),
-        rotation: true,
-        deletion_window_days: hardening::DEFAULT_KEY_DELETION_WINDOW_DAYS,
-        key_policy: PolicyDocument::new(statements),
-        retain_on_delete: true,
-        tags: tags.clone(),
-    }));
-    module.resources.push(Resource::KmsAlias(KmsAlias {
-        id: ResourceId::this(ResourceKind::KmsAlias),
-        name: alias.clone(),
-        target_key: key_id.clone(),
-    }));
-    module.outputs.push(Output {
-        words: words(&["kms", "key", "arn"]),
-        description: "ARN of the bucket's KMS key".into(),
-        value: key_id.attribute(Attribute::Arn),
-    });
-    module.outputs.push(Output {
-        words: words(&["kms", "alias", "arn"]),
-        description: "ARN of the bucket key's alias".into(),
-        value: arn::alias_in_this_account(alias),
-    });
-}
-
-/// PascalCase of identifier words, for statement IDs (which allow only letters and digits).
-fn pascal(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|word| {
-            let mut characters = word.chars();
-            characters.next().map(|first| first.to_ascii_uppercase().to_string() + characters.as_str()).unwrap_or_default()
-        })
-        .collect()
-}
-
 /// Trusts the client's account, but only with the agreed external ID.
 ///
 /// The principal is the account root: the client's own administrators decide which of their principals may
@@ -323,10 +222,6 @@ pub(super) fn trust_client_account(account: &str, external_id: &str) -> Statemen
     Statement::new("TrustClientAccountWithExternalId", Effect::Allow, ["sts:AssumeRole"])
         .with_principal(Principal::Aws(vec![arn::account_root(account)]))
         .with_condition(ConditionOperator::StringEquals, "sts:ExternalId", [Value::literal(external_id)])
-}
-
-fn words(list: &[&str]) -> Vec<String> {
-    list.iter().map(|word| (*word).to_owned()).collect()
 }
 
 /// Where this module departs from seed 004, for the module README.

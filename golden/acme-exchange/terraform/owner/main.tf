@@ -192,6 +192,19 @@ resource "aws_s3_bucket_policy" "log" {
 
 data "aws_iam_policy_document" "acme_policy" {
   statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  statement {
     sid       = "AllowListingOnlyUnderPrefix"
     effect    = "Allow"
     actions   = ["s3:ListBucket"]

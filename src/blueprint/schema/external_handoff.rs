@@ -1,74 +1,15 @@
-//! The shape of each scenario's blueprint: which fields exist, which are required, their defaults, and the
-//! rules that span several fields (duplicates, combinations).
-//!
-//! Decoding reads every field even after a mistake, so one run reports every problem in the file.
+//! The `external-handoff` blueprint: an owner, a bucket with its encryption and logging, and clients.
 
-use crate::diagnostic::{Diagnostic, FieldPath, Location};
-use crate::model::capability::Capability;
+use crate::diagnostic::{Diagnostic, FieldPath};
 
-use super::Access;
-use super::decode::{Decoder, Fields, Located};
-use super::validate;
-use super::yaml::Node;
-use super::{AccessLogs, Blueprint, Client, Encryption, ExternalHandoff, HandoffBucket, KmsKeyChoice, Owner, SCENARIOS, Scenario};
+use super::{capability_list, common_fields, owner, report_duplicates};
+use crate::blueprint::decode::{Decoder, Located};
+use crate::blueprint::validate;
+use crate::blueprint::yaml::Node;
+use crate::blueprint::{Access, AccessLogs, Blueprint, Client, Encryption, ExternalHandoff, HandoffBucket, KmsKeyChoice, Scenario};
 
-/// Decodes a parsed blueprint, reporting every mistake into `diagnostics`; `None` when any field was unusable.
-pub fn decode(source: &str, node: &Node, diagnostics: &mut Vec<Diagnostic>) -> Option<Blueprint> {
-    let mut decoder = Decoder::new(source, diagnostics);
-    let root = FieldPath::root();
-    let names: Vec<&'static str> = SCENARIOS.iter().map(|(name, _)| *name).collect();
-    let scenario_node = node.as_mapping().and_then(|entries| {
-        entries.iter().find(|(key, _)| key.as_scalar().is_some_and(|scalar| scalar.text == "scenario")).map(|(_, value)| value)
-    });
-    let Some(scenario_node) = scenario_node else {
-        if node.as_mapping().is_none() {
-            decoder.wrong_type(node, &root, "a mapping with a `scenario` field");
-        } else {
-            decoder.report(
-                Diagnostic::error(
-                    "missing-field",
-                    node.location.clone(),
-                    root.field("scenario"),
-                    "missing field `scenario` at the top level",
-                )
-                .with_help(format!(
-                    "start the blueprint with `scenario:` and one of {}",
-                    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
-                )),
-            );
-        }
-        return None;
-    };
-    let scenario = decoder.one_of(scenario_node, &root.field("scenario"), &names)?;
-    match scenario.value {
-        "external-handoff" => external_handoff(&mut decoder, source, node),
-        other => panic!("internal error: scenario `{other}` is listed but has no decoder; please report this"),
-    }
-}
-
-/// A blueprint's tags, sorted by key.
-type Tags = Vec<(String, String)>;
-
-/// Top-level fields every scenario has besides its own: the name and the tags.
-fn common_fields(decoder: &mut Decoder<'_>, fields: &Fields<'_>) -> (Option<Located<String>>, Option<Tags>) {
-    let name = decoder.required(fields, "name", validate::blueprint_name);
-    let tags = match fields.optional("tags") {
-        None => Some(Vec::new()),
-        Some(node) => decoder.string_map(node, &fields.path("tags")).and_then(|pairs| {
-            let mut valid = true;
-            let mut tags = Vec::new();
-            for (key, value) in &pairs {
-                valid &= validate::tag(decoder, key, value);
-                tags.push((key.value.clone(), value.value.clone()));
-            }
-            tags.sort();
-            valid.then_some(tags)
-        }),
-    };
-    (name, tags)
-}
-
-fn external_handoff(decoder: &mut Decoder<'_>, source: &str, node: &Node) -> Option<Blueprint> {
+/// Decodes an `external-handoff` blueprint.
+pub(super) fn decode(decoder: &mut Decoder<'_>, source: &str, node: &Node) -> Option<Blueprint> {
     let fields = decoder.mapping(node, &FieldPath::root(), &["scenario", "name", "owner", "bucket", "clients", "tags"])?;
     let (name, tags) = common_fields(decoder, &fields);
     let owner = decoder.required(&fields, "owner", owner);
@@ -99,13 +40,6 @@ fn external_handoff(decoder: &mut Decoder<'_>, source: &str, node: &Node) -> Opt
         }),
         tags: tags?,
     })
-}
-
-fn owner(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> Option<Owner> {
-    let fields = decoder.mapping(node, path, &["account", "region"])?;
-    let account = decoder.required(&fields, "account", validate::account_id);
-    let region = decoder.required(&fields, "region", validate::region);
-    Some(Owner { account: account?.value, region: region?.value })
 }
 
 fn handoff_bucket(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> Option<HandoffBucket> {
@@ -231,26 +165,6 @@ fn clients(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath, bucket: &Op
     valid.then_some(clients)
 }
 
-/// Reports every value that repeats an earlier one, at the repeat; returns whether there were none.
-fn report_duplicates(decoder: &mut Decoder<'_>, values: &[Located<String>], what: &str, code: &'static str, help: &str) -> bool {
-    let mut unique = true;
-    for (index, value) in values.iter().enumerate() {
-        if let Some(first) = values[..index].iter().find(|earlier| earlier.value == value.value) {
-            decoder.report(
-                Diagnostic::error(
-                    code,
-                    value.location.clone(),
-                    value.field.clone(),
-                    format!("{what} repeats the one of {} (line {})", first.field, first.location.line),
-                )
-                .with_help(help),
-            );
-            unique = false;
-        }
-    }
-    unique
-}
-
 /// One client, with its name and external ID as located values for the duplicate checks.
 fn client(
     decoder: &mut Decoder<'_>,
@@ -307,37 +221,6 @@ fn client(
     Some((client, name, external_id))
 }
 
-fn capability_list(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> Option<Vec<Capability>> {
-    let items = decoder.sequence(node, path)?;
-    if items.is_empty() {
-        decoder.report(
-            Diagnostic::error("empty-capabilities", node.location.clone(), path.clone(), "`capabilities` is empty")
-                .with_help("list at least one of `upload`, `download`, `browse`, `delete`"),
-        );
-        return None;
-    }
-    let mut capabilities: Vec<Capability> = Vec::new();
-    let mut valid = true;
-    for (item, item_path) in items {
-        match validate::capability(decoder, item, &item_path) {
-            Some(capability) if capabilities.contains(&capability.value) => {
-                decoder.report(
-                    Diagnostic::warning(
-                        "duplicate-capability",
-                        capability.location.clone(),
-                        capability.field.clone(),
-                        format!("capability `{}` is listed twice", capability.value),
-                    )
-                    .with_help("remove the second one"),
-                );
-            }
-            Some(capability) => capabilities.push(capability.value),
-            None => valid = false,
-        }
-    }
-    valid.then_some(capabilities)
-}
-
 fn action_list(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath, uses_kms: Option<bool>) -> Option<Vec<String>> {
     let items = decoder.sequence(node, path)?;
     if items.is_empty() {
@@ -383,9 +266,4 @@ fn action_list(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath, uses_km
     actions.sort();
     actions.dedup();
     valid.then_some(actions)
-}
-
-/// A location for diagnostics about a whole file, such as a duplicate blueprint name across a folder.
-pub fn file_start(source: &str) -> Location {
-    Location::file_start(source)
 }

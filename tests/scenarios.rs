@@ -1,0 +1,79 @@
+//! Scenario facts that golden files show but do not assert: warnings, and what the model must never contain.
+
+use crate::support;
+
+fn warnings(blueprint: &str) -> Vec<String> {
+    let compiled = support::compile_example(&support::repo().join("blueprints").join(blueprint));
+    compiled.warnings.iter().map(|warning| warning.code.to_owned()).collect()
+}
+
+#[test]
+fn every_bucket_is_never_silent() {
+    assert_eq!(warnings("hsts-all-buckets.yaml"), ["every-bucket"]);
+    assert!(warnings("hsts.yaml").is_empty());
+}
+
+#[test]
+fn no_generated_policy_grants_s3_star_on_star() {
+    for path in support::example_blueprints() {
+        let compiled = support::compile_example(&path);
+        for module in &compiled.deployment.modules {
+            let documents = module.resources.iter().flat_map(bucketbridge::model::resource::Resource::policy_documents);
+            for document in documents {
+                for statement in
+                    document.statements.iter().filter(|statement| statement.effect == bucketbridge::model::policy::Effect::Allow)
+                {
+                    assert!(
+                        !statement.actions.iter().any(|action| action.contains('*')),
+                        "{}: module {} allows a wildcard action in {}",
+                        support::relative(&path),
+                        module.name,
+                        statement.sid
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_explicit_missing_external_id_is_never_silent() {
+    assert_eq!(warnings("atc-no-external-id.yaml"), ["no-external-id"]);
+    assert!(warnings("atc.yaml").is_empty());
+}
+
+/// Every ARN one cross-account module names in the other module's account is one the other module creates or
+/// looks up, so the two halves of the seed's procedure cannot drift apart.
+#[test]
+fn cross_account_modules_agree() {
+    use bucketbridge::model::resolve::Resolver;
+    use bucketbridge::model::value::Attribute;
+    for blueprint in ["atc.yaml", "atc-no-external-id.yaml"] {
+        let compiled = support::compile_example(&support::repo().join("blueprints").join(blueprint));
+        let modules = &compiled.deployment.modules;
+        assert_eq!(modules.len(), 2, "{blueprint}");
+        for (module, other) in [(&modules[0], &modules[1]), (&modules[1], &modules[0])] {
+            let resolver = Resolver::new(module);
+            let named: Vec<String> = module
+                .resources
+                .iter()
+                .flat_map(|resource| resource.policy_documents())
+                .flat_map(|document| document.values())
+                .map(|value| resolver.value(value))
+                .filter(|text| text.split(':').nth(4) == Some(other.account.as_str()))
+                .collect();
+            assert!(!named.is_empty(), "{blueprint}: module {} names nothing in account {}", module.name, other.account);
+            let other_resolver = Resolver::new(other);
+            let declared: Vec<String> =
+                other.resources.iter().map(|resource| other_resolver.value(&resource.id().attribute(Attribute::Arn))).collect();
+            for arn in named {
+                assert!(
+                    declared.contains(&arn),
+                    "{blueprint}: module {} names {arn}, which module {} does not declare: {declared:?}",
+                    module.name,
+                    other.name
+                );
+            }
+        }
+    }
+}

@@ -87,6 +87,18 @@ pub fn identifier_words(name: &str) -> Vec<String> {
     words
 }
 
+/// Identifier words in PascalCase (`["acme", "corp"]` is `AcmeCorp`): CloudFormation logical IDs and statement
+/// IDs allow only letters and digits.
+pub fn pascal_case(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|word| {
+            let mut characters = word.chars();
+            characters.next().map(|first| first.to_ascii_uppercase().to_string() + characters.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
 /// Tags applied to a taggable resource, sorted by key.
 pub type Tags = BTreeMap<String, String>;
 

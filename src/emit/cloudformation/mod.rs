@@ -9,7 +9,7 @@ pub mod template;
 use std::collections::BTreeMap;
 
 use crate::model::policy::{POLICY_VERSION, PolicyDocument, Principal};
-use crate::model::resource::{BucketEncryption, Resource as ModelResource, ResourceId, ResourceKind, Tags};
+use crate::model::resource::{BucketEncryption, Resource as ModelResource, ResourceId, ResourceKind, Tags, pascal_case};
 use crate::model::value::{Attribute, Part, Value};
 use crate::model::{Deployment, Module};
 
@@ -81,22 +81,12 @@ pub fn logical_id(id: &ResourceId) -> String {
         ResourceKind::InstanceProfile => "InstanceProfile",
         ResourceKind::ExistingRole => "ExistingRole",
     };
-    format!("{}{kind}", pascal(&id.words))
+    format!("{}{kind}", pascal_case(&id.words))
 }
 
 /// The logical ID of an output (`S3BucketArn`).
 pub fn output_id(words: &[String]) -> String {
-    pascal(words)
-}
-
-fn pascal(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|word| {
-            let mut characters = word.chars();
-            characters.next().map(|first| first.to_ascii_uppercase().to_string() + characters.as_str()).unwrap_or_default()
-        })
-        .collect()
+    pascal_case(words)
 }
 
 fn translate(resource: &ModelResource, values: &Values<'_>) -> Resource {

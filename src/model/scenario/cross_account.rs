@@ -7,11 +7,11 @@
 use crate::blueprint::{self, CrossAccount};
 use crate::model::capability::Grant;
 use crate::model::policy::{Effect, PolicyDocument, Statement};
-use crate::model::resource::{ExistingRole, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, identifier_words};
+use crate::model::resource::{ExistingRole, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, identifier_words, pascal_case};
 use crate::model::value::{Attribute, Value, arn};
 use crate::model::{Module, NextStep, Note, Output, hardening};
 
-use super::{ModuleBuilder, pascal, s3_access_statements, tags, trust_role, words};
+use super::{ModuleBuilder, s3_access_statements, tags, trust_role, words};
 
 /// Builds the two modules: `cluster-manager`, then `s3-account`.
 pub fn build(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Vec<Module> {
@@ -114,7 +114,7 @@ fn s3_account(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Modu
         .iter()
         .flat_map(|bucket| {
             let grant = Grant::for_capabilities(&bucket.capabilities, false);
-            let suffix = pascal(&identifier_words(&bucket.name));
+            let suffix = pascal_case(&identifier_words(&bucket.name));
             s3_access_statements(&arn::bucket(&bucket.name), bucket.prefix.as_deref(), &grant, None, &s3.region)
                 .into_iter()
                 .map(move |statement| Statement { sid: format!("{}In{suffix}", statement.sid), ..statement })

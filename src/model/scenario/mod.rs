@@ -10,6 +10,7 @@ use crate::aws::regions;
 use crate::blueprint::{Blueprint, Scenario};
 use crate::model::capability::Grant;
 use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
+use crate::model::resource::pascal_case;
 use crate::model::resource::{BucketEncryption, BucketPolicy, KmsAlias, KmsKey, Resource, ResourceId, ResourceKind, Tags};
 use crate::model::value::{Attribute, Value, arn};
 use crate::model::{Deployment, ManualStep, Module, NextStep, Note, Output, hardening};
@@ -47,17 +48,6 @@ fn account_partition(region: &str) -> &'static str {
     // Validation rejects unknown regions, so the fallback is never taken; `aws` is the partition of every
     // commercial region.
     regions::partition_of(region).map_or("aws", |partition| partition.id())
-}
-
-/// PascalCase of identifier words, for statement IDs (which allow only letters and digits).
-pub(super) fn pascal(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|word| {
-            let mut characters = word.chars();
-            characters.next().map(|first| first.to_ascii_uppercase().to_string() + characters.as_str()).unwrap_or_default()
-        })
-        .collect()
 }
 
 /// Lowercase words, as output and identifier names are made of.
@@ -261,10 +251,14 @@ fn add_key(
     let role_statements: Vec<Statement> = key_users
         .iter()
         .map(|user| {
-            Statement::new(format!("Allow{}RoleUseThroughS3", pascal(&user.words)), Effect::Allow, user.actions.iter().map(String::as_str))
-                .with_principal(Principal::Aws(vec![user.role_arn.clone()]))
-                .with_resources([Value::literal("*")])
-                .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(&owner.region)])
+            Statement::new(
+                format!("Allow{}RoleUseThroughS3", pascal_case(&user.words)),
+                Effect::Allow,
+                user.actions.iter().map(String::as_str),
+            )
+            .with_principal(Principal::Aws(vec![user.role_arn.clone()]))
+            .with_resources([Value::literal("*")])
+            .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(&owner.region)])
         })
         .collect();
     let Some(alias) = &key.created_alias else {

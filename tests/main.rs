@@ -8,3 +8,4 @@ mod cli;
 mod determinism;
 mod external;
 mod golden;
+mod install;

@@ -5,6 +5,7 @@ mod support;
 
 mod bad_blueprints;
 mod cli;
+mod config;
 mod determinism;
 mod external;
 mod golden;

@@ -29,13 +29,37 @@ impl Targets {
     pub const ALL: Targets = Targets { terraform: true, cloudformation: true };
 }
 
+/// How to emit: which targets, and the settings of each target that are the user's choice rather than an AWS
+/// decision (a repository's `bucketbridge.toml` or flags set them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Which targets to emit.
+    pub targets: Targets,
+    /// Terraform settings.
+    pub terraform: terraform::Options,
+}
+
+impl Options {
+    /// The default settings for these targets.
+    pub fn for_targets(targets: Targets) -> Options {
+        Options { targets, terraform: terraform::Options::default() }
+    }
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options::for_targets(Targets::ALL)
+    }
+}
+
 /// Emits every file of one deployment under `<deployment name>/`.
-pub fn emit(deployment: &Deployment, targets: Targets) -> FileTree {
+pub fn emit(deployment: &Deployment, options: &Options) -> FileTree {
     let mut tree = FileTree::new();
     let root = &deployment.name;
+    let targets = options.targets;
     if targets.terraform {
         for module in &deployment.modules {
-            for (file, content) in terraform::emit(deployment, module) {
+            for (file, content) in terraform::emit(deployment, module, &options.terraform) {
                 tree.insert(format!("{root}/terraform/{}/{file}", module.name), content.into_bytes());
             }
         }

@@ -70,6 +70,52 @@ pub fn write(out: &Path, tree: &FileTree) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// What the output folder `out` would hold after [`write`]ing `tree`: the files under it now, with the folder
+/// of every blueprint in `tree` replaced by that blueprint's files. `check` compares this with [`read_tree`].
+///
+/// # Errors
+///
+/// Returns the first file-system operation that failed while reading `out`.
+pub fn plan(out: &Path, tree: &FileTree) -> Result<FileTree, WriteError> {
+    let blueprints: Vec<String> = tree.keys().filter_map(|path| path.split('/').next()).map(|name| format!("{name}/")).collect();
+    let mut planned: FileTree =
+        read_tree(out)?.into_iter().filter(|(path, _)| !blueprints.iter().any(|prefix| path.starts_with(prefix))).collect();
+    planned.extend(tree.iter().map(|(path, content)| (path.clone(), content.clone())));
+    Ok(planned)
+}
+
+/// Every file under `out`, by path relative to it with `/`; empty when `out` does not exist. Symbolic links are
+/// read through.
+///
+/// # Errors
+///
+/// Returns the first file or folder that could not be read.
+pub fn read_tree(out: &Path) -> Result<FileTree, WriteError> {
+    let mut tree = FileTree::new();
+    if out.exists() {
+        collect(out, "", &mut tree)?;
+    }
+    Ok(tree)
+}
+
+fn collect(folder: &Path, prefix: &str, tree: &mut FileTree) -> Result<(), WriteError> {
+    let mut entries = Vec::new();
+    for entry in context("list folder", folder, fs::read_dir(folder))? {
+        entries.push(context("list folder", folder, entry)?);
+    }
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let relative = format!("{prefix}{name}");
+        if path.is_dir() {
+            collect(&path, &format!("{relative}/"), tree)?;
+        } else {
+            tree.insert(relative, context("read file", &path, fs::read(&path))?);
+        }
+    }
+    Ok(())
+}
+
 fn remove_if_present(path: &Path) -> Result<(), WriteError> {
     match fs::remove_dir_all(path) {
         Err(error) if error.kind() != io::ErrorKind::NotFound => {

@@ -1,18 +1,7 @@
 //! `bucketbridge.toml`: found by walking up from the working folder, paths relative to the file, flags override
 //! it, mistakes located like blueprint mistakes. Runs the CLI in-process with `cli::run_in`.
 
-use std::path::Path;
-
-use crate::support;
-
-/// Runs `bucketbridge ARGS` in `dir`; returns the exit code, stdout and stderr.
-pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let args = std::iter::once("bucketbridge").chain(args.iter().copied()).map(Into::into);
-    let code = bucketbridge::cli::run_in(dir, args, &mut stdout, &mut stderr);
-    (code, String::from_utf8(stdout).expect("UTF-8"), String::from_utf8(stderr).expect("UTF-8"))
-}
+use crate::support::{self, run};
 
 /// A repository with `bucketbridge.toml` at its root and the acme example under `infra/blueprints/`.
 fn repository(config: &str) -> tempfile::TempDir {

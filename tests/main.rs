@@ -4,6 +4,7 @@
 mod support;
 
 mod bad_blueprints;
+mod check;
 mod cli;
 mod config;
 mod determinism;

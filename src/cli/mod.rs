@@ -9,6 +9,8 @@ use std::path::{Component, Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod check;
+
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::emit::{FileTree, Options, Targets};
@@ -36,6 +38,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Check blueprints and report every mistake, without writing anything.
     Validate(ValidateArgs),
+    /// Regenerate in memory and compare with the output folder: exit 0 when identical, 1 with a diff when not.
+    Check(check::CheckArgs),
     /// List the scenario kinds a blueprint can use.
     Scenarios,
 }
@@ -129,6 +133,7 @@ pub fn run_in(dir: &Path, args: impl IntoIterator<Item = OsString>, stdout: &mut
     let result = match cli.command {
         Command::Build(args) => Project::load(dir, stderr).and_then(|project| build(&project, &args, stdout, stderr)),
         Command::Validate(args) => Project::load(dir, stderr).and_then(|project| validate(&project, &args, stdout, stderr)),
+        Command::Check(args) => Project::load(dir, stderr).and_then(|project| check::check(&project, &args, stdout, stderr)),
         Command::Scenarios => {
             for (name, about) in crate::blueprint::SCENARIOS {
                 let _ = writeln!(stdout, "{name:<18} {about}");
@@ -372,13 +377,28 @@ fn print_diagnostics(stderr: &mut dyn Write, diagnostics: &[Diagnostic], source:
     }
 }
 
+/// What `build` and `check` generate in memory.
+struct Generation {
+    /// The output folder.
+    out: PathBuf,
+    /// The blueprints compiled.
+    inputs: Vec<Input>,
+    /// Every generated file.
+    tree: FileTree,
+}
+
+/// Compiles the blueprints `args` names (or the blueprint folder's); `Err(Failure::Reported(1))` when any is
+/// invalid, after printing its diagnostics.
+fn generate(project: &Project, args: &GenerateArgs, stderr: &mut dyn Write) -> Result<Generation, Failure> {
+    let options = project.options(args)?;
+    let inputs = read_inputs(project, &project.blueprints(&args.blueprints)?)?;
+    let out = project.out(args.out.as_deref());
+    let tree = compile_inputs(&inputs, &options, stderr).ok_or(Failure::Reported(EXIT_INVALID))?;
+    Ok(Generation { out, inputs, tree })
+}
+
 fn build(project: &Project, args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Failure> {
-    let options = project.options(&args.generate)?;
-    let inputs = read_inputs(project, &project.blueprints(&args.generate.blueprints)?)?;
-    let out = project.out(args.generate.out.as_deref());
-    let Some(tree) = compile_inputs(&inputs, &options, stderr) else {
-        return Ok(EXIT_INVALID);
-    };
+    let Generation { out, inputs, tree } = generate(project, &args.generate, stderr)?;
     crate::write::write(&out, &tree).map_err(|error| error.to_string())?;
     let _ = writeln!(stdout, "wrote {} files for {} blueprint(s) into `{}`", tree.len(), inputs.len(), project.show(&out));
     Ok(EXIT_OK)

@@ -1,7 +1,8 @@
 //! Drift: how the output folder on disk differs from what `build` would leave there.
 //!
-//! `bucketbridge check` regenerates in memory, asks [`crate::write::plan`] what the output folder would hold after
-//! a build, reads what it holds now with [`crate::write::read_tree`], and compares the two here. This module does
+//! `bucketbridge check` regenerates in memory, asks [`crate::write::plan`] what the files bucketbridge manages in
+//! the output folder would be after a build and what they are now, and compares the two here. Files nobody
+//! generated are not compared: a build carries them over untouched. This module does
 //! no I/O: it compares two trees and renders the differences as a unified diff from the disk to the build,
 //! which `git apply` can take.
 

@@ -43,7 +43,7 @@ fn edited_and_deleted_files_and_a_changed_blueprint_are_reported_with_a_diff() {
     assert!(stdout.contains("missing: generated/acme-exchange/cloudformation/README.md\n"), "{stdout}");
     assert!(stderr.contains("1 missing, 1 stale"), "{stderr}");
 
-    assert_eq!(run(root.path(), &["build"]).0, 0);
+    assert_eq!(run(root.path(), &["build", "--force"]).0, 0);
     let blueprint = root.path().join("blueprints/acme-exchange.yaml");
     let text = std::fs::read_to_string(&blueprint)
         .expect("reads")
@@ -53,4 +53,17 @@ fn edited_and_deleted_files_and_a_changed_blueprint_are_reported_with_a_diff() {
     assert_eq!(code, 1);
     assert!(stdout.contains("stale: generated/acme-exchange/terraform/owner/main.tf\n"), "{stdout}");
     assert!(stdout.lines().any(|line| line.starts_with("-") && line.contains("s3:PutObject")), "{stdout}");
+}
+
+#[test]
+fn outputs_of_a_removed_blueprint_are_extra_and_files_nobody_generated_are_ignored() {
+    let root = workspace(&["acme-exchange.yaml", "globex-reports.yaml"]);
+    assert_eq!(run(root.path(), &["build"]).0, 0);
+    std::fs::write(root.path().join("generated/notes.md"), "ours\n").expect("writes");
+    std::fs::remove_file(root.path().join("blueprints/globex-reports.yaml")).expect("removes");
+    let (code, stdout, stderr) = run(root.path(), &["check"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("extra: generated/globex-reports/terraform/owner/main.tf\n--- a/generated/globex-reports/terraform/owner/main.tf\n+++ /dev/null\n"), "{stdout}");
+    assert!(!stdout.contains("notes.md"), "{stdout}");
+    assert!(stderr.contains("0 missing, 1 stale, 11 extra"), "{stderr}");
 }

@@ -11,3 +11,4 @@ mod determinism;
 mod external;
 mod golden;
 mod install;
+mod safe_writes;

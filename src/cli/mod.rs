@@ -13,7 +13,8 @@ mod check;
 
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::emit::{FileTree, Options, Targets};
+use crate::emit::{Options, Targets};
+use crate::write::{self, Generated, WriteError};
 
 /// Exit code for success.
 pub const EXIT_OK: i32 = 0;
@@ -69,6 +70,9 @@ pub struct BuildArgs {
     /// What to generate and where.
     #[command(flatten)]
     pub generate: GenerateArgs,
+    /// Overwrite or remove generated files even if they were edited by hand since bucketbridge wrote them.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `validate`.
@@ -335,9 +339,10 @@ pub fn blueprints_in(folder: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(paths)
 }
 
-/// Compiles every input; prints diagnostics; returns the merged tree when all compiled.
-fn compile_inputs(inputs: &[Input], options: &Options, stderr: &mut dyn Write) -> Option<FileTree> {
-    let mut tree = FileTree::new();
+/// Compiles every input; prints diagnostics; returns what they generated when all compiled. `complete` says
+/// whether the inputs are the whole blueprint folder (see [`Generated::new`]).
+fn compile_inputs(inputs: &[Input], options: &Options, complete: bool, stderr: &mut dyn Write) -> Option<Generated> {
+    let mut tree = Generated::new(complete);
     let mut failed = false;
     let mut names: Vec<(String, String)> = Vec::new();
     for input in inputs {
@@ -353,7 +358,7 @@ fn compile_inputs(inputs: &[Input], options: &Options, stderr: &mut dyn Write) -
                     failed = true;
                 }
                 names.push((compiled.deployment.name.clone(), input.display.clone()));
-                tree.extend(compiled.files);
+                tree.add(&input.display, compiled.files);
             }
             Err(diagnostics) => {
                 print_diagnostics(stderr, &diagnostics, &input.text);
@@ -384,7 +389,7 @@ struct Generation {
     /// The blueprints compiled.
     inputs: Vec<Input>,
     /// Every generated file.
-    tree: FileTree,
+    generated: Generated,
 }
 
 /// Compiles the blueprints `args` names (or the blueprint folder's); `Err(Failure::Reported(1))` when any is
@@ -393,21 +398,40 @@ fn generate(project: &Project, args: &GenerateArgs, stderr: &mut dyn Write) -> R
     let options = project.options(args)?;
     let inputs = read_inputs(project, &project.blueprints(&args.blueprints)?)?;
     let out = project.out(args.out.as_deref());
-    let tree = compile_inputs(&inputs, &options, stderr).ok_or(Failure::Reported(EXIT_INVALID))?;
-    Ok(Generation { out, inputs, tree })
+    let complete = args.blueprints.is_empty();
+    let generated = compile_inputs(&inputs, &options, complete, stderr).ok_or(Failure::Reported(EXIT_INVALID))?;
+    Ok(Generation { out, inputs, generated })
 }
 
 fn build(project: &Project, args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Failure> {
-    let Generation { out, inputs, tree } = generate(project, &args.generate, stderr)?;
-    crate::write::write(&out, &tree).map_err(|error| error.to_string())?;
-    let _ = writeln!(stdout, "wrote {} files for {} blueprint(s) into `{}`", tree.len(), inputs.len(), project.show(&out));
+    let Generation { out, inputs, generated } = generate(project, &args.generate, stderr)?;
+    let shown = project.show(&out);
+    let io_error = |error: WriteError| Failure::Usage(error.to_string());
+    write::recover(&out).map_err(io_error)?;
+    let plan = write::plan(&out, &generated).map_err(io_error)?;
+    match write::write(&out, &plan, args.force) {
+        Ok(()) => {}
+        Err(error @ WriteError::EditedByHand { .. }) => {
+            let _ = writeln!(stderr, "error: `{shown}` was not replaced: {error}");
+            return Ok(EXIT_INVALID);
+        }
+        Err(error) => return Err(io_error(error)),
+    }
+    let mut summary = format!("wrote {} files for {} blueprint(s) into `{shown}`", generated.len(), inputs.len());
+    if !plan.removed.is_empty() {
+        summary.push_str(&format!("; removed {} no longer generated", plan.removed.len()));
+    }
+    if !plan.edited.is_empty() {
+        summary.push_str(&format!("; overwrote {} edited by hand", plan.edited.len()));
+    }
+    let _ = writeln!(stdout, "{summary}");
     Ok(EXIT_OK)
 }
 
 fn validate(project: &Project, args: &ValidateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Failure> {
     let paths: Vec<PathBuf> = args.blueprints.iter().map(|path| project.command_line_path(path)).collect();
     let inputs = read_inputs(project, &paths)?;
-    if compile_inputs(&inputs, &project.config.as_ref().map(Config::options).unwrap_or_default(), stderr).is_none() {
+    if compile_inputs(&inputs, &project.config.as_ref().map(Config::options).unwrap_or_default(), false, stderr).is_none() {
         return Ok(EXIT_INVALID);
     }
     for input in &inputs {

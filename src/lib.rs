@@ -39,6 +39,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod eval;
+pub mod init;
 pub mod model;
 pub mod write;
 

@@ -10,5 +10,6 @@ mod config;
 mod determinism;
 mod external;
 mod golden;
+mod init;
 mod install;
 mod safe_writes;

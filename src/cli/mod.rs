@@ -10,6 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
+mod init;
 
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
@@ -43,6 +44,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// List the scenario kinds a blueprint can use.
     Scenarios,
+    /// Write a commented starter blueprint for a scenario kind, with a fresh random external ID.
+    Init(init::InitArgs),
 }
 
 /// What to generate and where: shared by `build` and `check`. Each flag overrides `bucketbridge.toml`.
@@ -138,6 +141,7 @@ pub fn run_in(dir: &Path, args: impl IntoIterator<Item = OsString>, stdout: &mut
         Command::Build(args) => Project::load(dir, stderr).and_then(|project| build(&project, &args, stdout, stderr)),
         Command::Validate(args) => Project::load(dir, stderr).and_then(|project| validate(&project, &args, stdout, stderr)),
         Command::Check(args) => Project::load(dir, stderr).and_then(|project| check::check(&project, &args, stdout, stderr)),
+        Command::Init(args) => Project::load(dir, stderr).and_then(|project| init::init(&project, &args, stdout, stderr)),
         Command::Scenarios => {
             for (name, about) in crate::blueprint::SCENARIOS {
                 let _ = writeln!(stdout, "{name:<18} {about}");

@@ -177,7 +177,7 @@ fn killing_a_build_at_any_moment_leaves_the_old_or_the_new_tree() {
     let staging = root.path().join(".generated.bucketbridge-new");
     let mut on_disk = 1;
     let (mut mid_write, mut replaced, mut kept) = (0, 0, 0);
-    for _ in 0..12 {
+    for _ in 0..8 {
         // A leftover from the previous kill would count as this kill's; the next build removes it anyway, and
         // the last one is left for the final build to clean up.
         if staging.exists() {

@@ -29,11 +29,35 @@ impl Location {
         Location { file: file.into(), line: line.max(1), column: column.max(1), length: length.max(1) }
     }
 
+    /// The location of a byte range of `source` (as parsers other than the YAML reader report them, such as the
+    /// TOML parser for `bucketbridge.toml`): line and column of its start, and its length in characters up to
+    /// the end of that line. An empty range points at one character.
+    pub fn from_span(file: impl Into<String>, source: &str, span: std::ops::Range<usize>) -> Location {
+        let start = floor_char_boundary(source, span.start.min(source.len()));
+        let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
+        let before = &source[..start];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |index| index + 1);
+        let column = before[line_start..].chars().count() + 1;
+        let rest = &source[start..end];
+        let length = rest.split(['\n', '\r']).next().unwrap_or("").chars().count();
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Location::new(file, to_u32(line), to_u32(column), to_u32(length))
+    }
+
     /// The start of a file: line 1, column 1, one character long. For problems that
     /// concern the file as a whole.
     pub fn file_start(file: impl Into<String>) -> Location {
         Location::new(file, 1, 1, 1)
     }
+}
+
+/// The largest character boundary of `text` at or before `index`.
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
 }
 
 impl fmt::Display for Location {
@@ -558,6 +582,16 @@ warning: second
         assert_eq!(summary("a.yaml", std::slice::from_ref(&e)), "error: 1 error in a.yaml");
         assert_eq!(summary("a.yaml", &[e.clone(), e, w.clone()]), "error: 2 errors and 1 warning in a.yaml");
         assert_eq!(summary("a.yaml", &[w]), "warning: 1 warning in a.yaml");
+    }
+
+    #[test]
+    fn locations_from_byte_spans_count_lines_and_characters() {
+        let source = "a = 1\nname = \"é-x\"\nlast";
+        assert_eq!(Location::from_span("f.toml", source, 0..1), Location::new("f.toml", 1, 1, 1));
+        let start = source.find('"').unwrap_or_default();
+        assert_eq!(Location::from_span("f.toml", source, start..start + 6), Location::new("f.toml", 2, 8, 5));
+        assert_eq!(Location::from_span("f.toml", source, 100..100), Location::new("f.toml", 3, 5, 1));
+        assert_eq!(Location::from_span("f.toml", source, 4..12), Location::new("f.toml", 1, 5, 1));
     }
 
     #[test]

@@ -33,16 +33,19 @@
 
 pub mod aws;
 pub mod blueprint;
+pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod eval;
 pub mod explain;
+pub mod init;
 pub mod model;
 pub mod write;
 
 use diagnostic::Diagnostic;
-use emit::{FileTree, Targets};
+use emit::{FileTree, Options, Targets};
 use model::Deployment;
 
 /// One compiled blueprint.
@@ -62,10 +65,20 @@ pub struct Compiled {
 ///
 /// Returns every diagnostic (errors and warnings) when the blueprint has any error.
 pub fn compile(source: &str, text: &str, targets: Targets) -> Result<Compiled, Vec<Diagnostic>> {
+    compile_with(source, text, &Options::for_targets(targets))
+}
+
+/// Compiles one blueprint with emitter [`Options`] (targets and their settings, such as the Terraform AWS
+/// provider constraint), as a repository's `bucketbridge.toml` or the command line sets them.
+///
+/// # Errors
+///
+/// Returns every diagnostic (errors and warnings) when the blueprint has any error.
+pub fn compile_with(source: &str, text: &str, options: &Options) -> Result<Compiled, Vec<Diagnostic>> {
     let (blueprint, warnings) = blueprint::load(source, text)?;
     let deployment = model::build(&blueprint);
     let matrix = explain::matrix(&deployment, explain::Columns::Capabilities)
         .unwrap_or_else(|error| panic!("internal error: the access matrix of {source} cannot be computed ({error}); please report this"));
-    let files = emit::emit(&deployment, targets, &matrix);
+    let files = emit::emit(&deployment, options, &matrix);
     Ok(Compiled { deployment, files, warnings })
 }

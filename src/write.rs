@@ -1,79 +1,417 @@
 //! The only code that touches the output folder.
 //!
-//! A blueprint's output folder is replaced whole or not at all: the new tree is written into a hidden sibling
-//! folder first, then swapped in by renames, so a failure while writing leaves the previous output as it was.
+//! The output folder is replaced whole or not at all. [`plan`] works out what it must hold after a build;
+//! [`write`] builds that into a hidden sibling folder (`.<name>.bucketbridge-new`) and swaps it in, on Linux
+//! with one `renameat2(RENAME_EXCHANGE)`, so a crash or `kill -9` at any moment leaves either the complete
+//! previous tree or the complete new one. (Elsewhere the swap is two renames; a crash between them leaves the
+//! previous tree at `.<name>.bucketbridge-old`, which [`recover`] puts back.) Files are not synced to disk, so
+//! the guarantee covers the process dying, not the machine losing power.
+//!
+//! A manifest, [`MANIFEST`], records every file bucketbridge wrote, the blueprint it came from and its SHA-256,
+//! so that a build:
+//! - never deletes a file nobody generated: it is carried into the new tree (hard-linked, or copied);
+//! - removes the outputs of a blueprint that is gone (on a build of the whole blueprint folder);
+//! - stops, naming it, before overwriting or removing a generated file that was edited by hand, or a file it
+//!   did not write, unless forced.
+//!
 //! Nothing is written until every blueprint of a build has compiled.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
 use crate::emit::FileTree;
 
-/// A failed file-system operation, naming the path and what was being done.
+/// The manifest's file name, at the top of the output folder.
+pub const MANIFEST: &str = ".bucketbridge-manifest.json";
+
+/// What went wrong while planning or writing.
 #[derive(Debug)]
-pub struct WriteError {
-    /// What was being done (`create folder`, `write file`, `rename`).
-    pub operation: &'static str,
-    /// The path it was done to.
-    pub path: PathBuf,
-    /// The underlying error.
-    pub source: io::Error,
+pub enum WriteError {
+    /// A file-system operation failed.
+    Io {
+        /// What was being done (`create folder`, `write file`, `rename`).
+        operation: &'static str,
+        /// The path it was done to.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// The manifest is not one bucketbridge wrote.
+    UnreadableManifest {
+        /// Its path.
+        path: PathBuf,
+        /// What the JSON reader said.
+        reason: String,
+    },
+    /// Files a build would overwrite or remove were changed by someone else: generated files edited by hand, or
+    /// files bucketbridge did not write at paths it generates.
+    EditedByHand {
+        /// Their paths relative to the output folder, sorted.
+        paths: Vec<String>,
+    },
+    /// The output folder has no name of its own (`.`, `..`, `/`), so it has no sibling to build into.
+    NoFolderName {
+        /// The path given.
+        path: PathBuf,
+    },
 }
 
 impl std::fmt::Display for WriteError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(formatter, "could not {} `{}`: {}", self.operation, self.path.display(), self.source)
+        match self {
+            WriteError::Io { operation, path, source } => write!(formatter, "could not {operation} `{}`: {source}", path.display()),
+            WriteError::UnreadableManifest { path, reason } => write!(
+                formatter,
+                "could not read the manifest `{}` ({reason}); delete it to start over, then build with --force",
+                path.display()
+            ),
+            WriteError::EditedByHand { paths } => {
+                write!(formatter, "{} file(s) in the output folder were changed since bucketbridge wrote them:", paths.len())?;
+                for path in paths {
+                    write!(formatter, "\n  {path}")?;
+                }
+                write!(formatter, "\nmove the change into the blueprint, or build with --force to overwrite it")
+            }
+            WriteError::NoFolderName { path } => {
+                write!(formatter, "the output folder `{}` has no name of its own; name a folder such as `generated`", path.display())
+            }
+        }
     }
 }
 
 impl std::error::Error for WriteError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        match self {
+            WriteError::Io { source, .. } => Some(source),
+            _ => None,
+        }
     }
 }
 
 fn context<T>(operation: &'static str, path: &Path, result: io::Result<T>) -> Result<T, WriteError> {
-    result.map_err(|source| WriteError { operation, path: path.to_owned(), source })
+    result.map_err(|source| WriteError::Io { operation, path: path.to_owned(), source })
 }
 
-/// Writes `tree` under `out`, replacing the folder of each blueprint the tree holds (its first path component)
-/// and leaving every other file under `out` alone.
+/// What one build generated, file by file, with the blueprint each file came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Generated {
+    /// Path relative to the output folder → (blueprint source, content), sorted by path.
+    files: BTreeMap<String, (String, Vec<u8>)>,
+    /// The blueprints this build compiled, sorted.
+    blueprints: BTreeSet<String>,
+    /// Whether this build covers every blueprint (the whole blueprint folder): then the outputs of any other
+    /// blueprint in the manifest are of a blueprint that is gone, and are removed.
+    complete: bool,
+}
+
+impl Generated {
+    /// An empty build. `complete` says whether it covers every blueprint of the output folder (a build of the
+    /// whole blueprint folder) or only some (blueprints named on the command line), whose other outputs stay.
+    pub fn new(complete: bool) -> Generated {
+        Generated { complete, ..Generated::default() }
+    }
+
+    /// Adds the files compiled from the blueprint `source`.
+    pub fn add(&mut self, source: &str, files: FileTree) {
+        self.blueprints.insert(source.to_owned());
+        for (path, content) in files {
+            self.files.insert(path, (source.to_owned(), content));
+        }
+    }
+
+    /// Every generated file, without its blueprint.
+    pub fn files(&self) -> FileTree {
+        self.files.iter().map(|(path, (_, content))| (path.clone(), content.clone())).collect()
+    }
+
+    /// How many files were generated.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether nothing was generated.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn covers(&self, blueprint: &str) -> bool {
+        self.complete || self.blueprints.contains(blueprint)
+    }
+}
+
+/// The manifest: what bucketbridge wrote into the output folder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    /// A sentence for whoever opens the file (JSON has no comments).
+    about: String,
+    /// Every file bucketbridge wrote, sorted by path.
+    files: Vec<ManifestEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestEntry {
+    /// Path relative to the output folder, with `/`.
+    path: String,
+    /// The blueprint it was generated from, as shown in headers.
+    blueprint: String,
+    /// SHA-256 of the content written, in lowercase hex.
+    sha256: String,
+}
+
+const MANIFEST_ABOUT: &str = "Written by bucketbridge: the files it generated in this folder, so that a rebuild can tell them from files \
+                              it did not write and from generated files edited by hand. Do not edit.";
+
+fn sha256(content: &[u8]) -> String {
+    Sha256::digest(content).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// What a build will do to the output folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// The files bucketbridge manages after the build, the manifest included: what the output folder will hold
+    /// apart from [`Plan::carried`] files.
+    pub files: FileTree,
+    /// The same paths as they are on disk now (those that exist), plus every generated file the build removes:
+    /// `check` compares this with [`Plan::files`].
+    pub current: FileTree,
+    /// Files carried into the new tree untouched: files nobody generated, and outputs of blueprints this build
+    /// does not cover. Sorted.
+    pub carried: Vec<String>,
+    /// Generated files the build removes (outputs of a removed blueprint, or no longer generated). Sorted.
+    pub removed: Vec<String>,
+    /// Files the build would overwrite or remove that were changed since bucketbridge wrote them (or that it did
+    /// not write). Sorted. [`write`] refuses to go on while this is not empty, unless forced.
+    pub edited: Vec<String>,
+}
+
+/// Works out what the output folder `out` must hold after a build that generated `generated`, reading only the
+/// manifest and the files bucketbridge wrote or is about to write.
 ///
 /// # Errors
 ///
-/// Returns the first file-system operation that failed; the folder being replaced is then left as it was.
-pub fn write(out: &Path, tree: &FileTree) -> Result<(), WriteError> {
-    context("create folder", out, fs::create_dir_all(out))?;
-    let mut blueprints: Vec<&str> = tree.keys().filter_map(|path| path.split('/').next()).collect();
-    blueprints.dedup();
-    for blueprint in blueprints {
-        let prefix = format!("{blueprint}/");
-        let staging = out.join(format!(".{blueprint}.bucketbridge-new"));
-        let previous = out.join(format!(".{blueprint}.bucketbridge-old"));
-        remove_if_present(&staging)?;
-        remove_if_present(&previous)?;
-        for (path, content) in tree.range(prefix.clone()..).take_while(|(path, _)| path.starts_with(&prefix)) {
-            let target = staging.join(&path[prefix.len()..]);
-            if let Some(parent) = target.parent() {
-                context("create folder", parent, fs::create_dir_all(parent))?;
+/// Returns the first file that could not be read, or an unreadable manifest.
+pub fn plan(out: &Path, generated: &Generated) -> Result<Plan, WriteError> {
+    let manifest_path = out.join(MANIFEST);
+    let old_manifest_text = read_if_present(&manifest_path)?;
+    let old_manifest = match &old_manifest_text {
+        Some(text) => serde_json::from_slice::<Manifest>(text)
+            .map_err(|error| WriteError::UnreadableManifest { path: manifest_path.clone(), reason: error.to_string() })?,
+        None => Manifest { about: String::new(), files: Vec::new() },
+    };
+    let on_disk: BTreeSet<String> = list_files(out)?.into_iter().filter(|path| path != MANIFEST).collect();
+
+    let mut files = FileTree::new();
+    let mut current = FileTree::new();
+    let mut removed = Vec::new();
+    let mut edited = Vec::new();
+    let mut new_entries: BTreeMap<String, ManifestEntry> = BTreeMap::new();
+    let old_entries: BTreeMap<&str, &ManifestEntry> = old_manifest.files.iter().map(|entry| (entry.path.as_str(), entry)).collect();
+
+    for (path, (blueprint, content)) in &generated.files {
+        if on_disk.contains(path) {
+            let existing = context("read file", &out.join(path), fs::read(out.join(path)))?;
+            let changed_by_someone = match old_entries.get(path.as_str()) {
+                Some(entry) => sha256(&existing) != entry.sha256,
+                None => true,
+            };
+            if changed_by_someone && existing != *content {
+                edited.push(path.clone());
             }
-            context("write file", &target, fs::write(&target, content))?;
+            current.insert(path.clone(), existing);
         }
-        let destination = out.join(blueprint);
-        if destination.exists() {
-            context("rename", &destination, fs::rename(&destination, &previous))?;
+        files.insert(path.clone(), content.clone());
+        new_entries.insert(path.clone(), ManifestEntry { path: path.clone(), blueprint: blueprint.clone(), sha256: sha256(content) });
+    }
+
+    let mut carried = Vec::new();
+    for path in &on_disk {
+        if generated.files.contains_key(path) {
+            continue;
         }
-        context("rename", &staging, fs::rename(&staging, &destination))?;
-        remove_if_present(&previous)?;
+        match old_entries.get(path.as_str()) {
+            Some(entry) if generated.covers(&entry.blueprint) => {
+                let existing = context("read file", &out.join(path), fs::read(out.join(path)))?;
+                if sha256(&existing) != entry.sha256 {
+                    edited.push(path.clone());
+                }
+                current.insert(path.clone(), existing);
+                removed.push(path.clone());
+            }
+            Some(entry) => {
+                new_entries.insert(path.clone(), (*entry).clone());
+                carried.push(path.clone());
+            }
+            None => carried.push(path.clone()),
+        }
+    }
+    edited.sort();
+
+    let manifest = Manifest { about: MANIFEST_ABOUT.to_owned(), files: new_entries.into_values().collect() };
+    let mut manifest_text = serde_json::to_string_pretty(&manifest).expect("the manifest serializes; please report this");
+    manifest_text.push('\n');
+    files.insert(MANIFEST.to_owned(), manifest_text.into_bytes());
+    if let Some(text) = old_manifest_text {
+        current.insert(MANIFEST.to_owned(), text);
+    }
+    Ok(Plan { files, current, carried, removed, edited })
+}
+
+/// Puts back the previous output folder if a build died between the two renames of the fallback swap (not
+/// needed on Linux, where the swap is one step): when `out` is missing and `.<name>.bucketbridge-old` exists.
+///
+/// # Errors
+///
+/// Returns the rename that failed.
+pub fn recover(out: &Path) -> Result<(), WriteError> {
+    let (_, previous) = siblings(out)?;
+    if !out.exists() && previous.is_dir() {
+        context("rename", &previous, fs::rename(&previous, out))?;
     }
     Ok(())
+}
+
+/// Replaces the output folder `out` with what `plan` says, whole or not at all: builds the new tree in a
+/// sibling folder (generated files and the manifest written, other files hard-linked or copied), then swaps it
+/// in and removes the old one.
+///
+/// # Errors
+///
+/// [`WriteError::EditedByHand`] when the plan found files changed by someone else and `force` is false;
+/// otherwise the first file-system operation that failed. Either way `out` is left as it was.
+pub fn write(out: &Path, plan: &Plan, force: bool) -> Result<(), WriteError> {
+    if !plan.edited.is_empty() && !force {
+        return Err(WriteError::EditedByHand { paths: plan.edited.clone() });
+    }
+    let (staging, previous) = siblings(out)?;
+    recover(out)?;
+    remove_if_present(&staging)?;
+    remove_if_present(&previous)?;
+    context("create folder", &staging, fs::create_dir_all(&staging))?;
+    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut ensure_parent = |target: &Path| -> Result<(), WriteError> {
+        if let Some(parent) = target.parent().filter(|parent| folders.insert(parent.to_path_buf())) {
+            context("create folder", parent, fs::create_dir_all(parent))?;
+        }
+        Ok(())
+    };
+    for path in &plan.carried {
+        let target = staging.join(path);
+        ensure_parent(&target)?;
+        carry(&out.join(path), &target)?;
+    }
+    // The manifest is written last, so a staging folder that has one is complete.
+    for (path, content) in plan.files.iter().filter(|(path, _)| *path != MANIFEST) {
+        let target = staging.join(path);
+        ensure_parent(&target)?;
+        context("write file", &target, fs::write(&target, content))?;
+    }
+    let manifest = staging.join(MANIFEST);
+    context("write file", &manifest, fs::write(&manifest, &plan.files[MANIFEST]))?;
+    swap_in(&staging, out, &previous)
+}
+
+/// The hidden siblings of `out`: where the new tree is built, and where the old one waits to be removed.
+fn siblings(out: &Path) -> Result<(PathBuf, PathBuf), WriteError> {
+    let Some(name) = out.file_name().map(|name| name.to_string_lossy().into_owned()) else {
+        return Err(WriteError::NoFolderName { path: out.to_owned() });
+    };
+    let parent = out.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Ok((parent.join(format!(".{name}.bucketbridge-new")), parent.join(format!(".{name}.bucketbridge-old"))))
+}
+
+/// Moves the finished `staging` tree to `out`.
+fn swap_in(staging: &Path, out: &Path, previous: &Path) -> Result<(), WriteError> {
+    if !out.exists() {
+        if let Some(parent) = out.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+            context("create folder", parent, fs::create_dir_all(parent))?;
+        }
+        return context("rename", staging, fs::rename(staging, out));
+    }
+    if exchange(staging, out)? {
+        // The old tree is now at the staging path.
+        return remove_if_present(staging);
+    }
+    context("rename", out, fs::rename(out, previous))?;
+    context("rename", staging, fs::rename(staging, out))?;
+    remove_if_present(previous)
+}
+
+/// Swaps two folders in one step; `Ok(false)` where the system or file system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<bool, WriteError> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::OPNOTSUPP) => Ok(false),
+        Err(error) => Err(WriteError::Io { operation: "swap in", path: b.to_owned(), source: error.into() }),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> Result<bool, WriteError> {
+    Ok(false)
+}
+
+/// Puts an existing file into the new tree: a hard link (cheap, and the content cannot change in between),
+/// else a copy; a symbolic link as a symbolic link to the same place.
+fn carry(from: &Path, to: &Path) -> Result<(), WriteError> {
+    let metadata = context("read file", from, fs::symlink_metadata(from))?;
+    #[cfg(unix)]
+    if metadata.file_type().is_symlink() {
+        let target = context("read link", from, fs::read_link(from))?;
+        return context("create link", to, std::os::unix::fs::symlink(target, to));
+    }
+    let _ = metadata;
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    context("copy file", from, fs::copy(from, to)).map(|_| ())
+}
+
+/// Every file (and symbolic link) under `out`, by path relative to it with `/`, sorted; empty when `out` does
+/// not exist.
+fn list_files(out: &Path) -> Result<Vec<String>, WriteError> {
+    let mut paths = Vec::new();
+    if out.is_dir() {
+        list(out, "", &mut paths)?;
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+fn list(folder: &Path, prefix: &str, paths: &mut Vec<String>) -> Result<(), WriteError> {
+    for entry in context("list folder", folder, fs::read_dir(folder))? {
+        let entry = context("list folder", folder, entry)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = context("list folder", &entry.path(), entry.file_type())?;
+        if kind.is_dir() {
+            list(&entry.path(), &format!("{prefix}{name}/"), paths)?;
+        } else {
+            paths.push(format!("{prefix}{name}"));
+        }
+    }
+    Ok(())
+}
+
+fn read_if_present(path: &Path) -> Result<Option<Vec<u8>>, WriteError> {
+    match fs::read(path) {
+        Ok(content) => Ok(Some(content)),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(WriteError::Io { operation: "read file", path: path.to_owned(), source: error }),
+    }
 }
 
 fn remove_if_present(path: &Path) -> Result<(), WriteError> {
     match fs::remove_dir_all(path) {
         Err(error) if error.kind() != io::ErrorKind::NotFound => {
-            Err(WriteError { operation: "remove folder", path: path.to_owned(), source: error })
+            Err(WriteError::Io { operation: "remove folder", path: path.to_owned(), source: error })
         }
         _ => Ok(()),
     }

@@ -10,7 +10,14 @@ fn bucketbridge() -> Command {
 
 #[test]
 fn help_is_available_for_every_command() {
-    for command in [&["--help"][..], &["build", "--help"], &["validate", "--help"], &["scenarios", "--help"]] {
+    for command in [
+        &["--help"][..],
+        &["build", "--help"],
+        &["validate", "--help"],
+        &["scenarios", "--help"],
+        &["check", "--help"],
+        &["init", "--help"],
+    ] {
         let output = bucketbridge().args(command).output().expect("runs");
         assert_eq!(output.status.code(), Some(0), "{command:?}");
         assert!(String::from_utf8_lossy(&output.stdout).contains("Usage:"), "{command:?}");

@@ -16,11 +16,12 @@ fn two_builds_into_two_folders_are_identical() {
     let first = tempfile::tempdir().expect("temporary folder");
     let second = tempfile::tempdir().expect("temporary folder");
     for folder in [first.path(), second.path()] {
-        let mut tree = bucketbridge::emit::FileTree::new();
+        let mut generated = bucketbridge::write::Generated::new(true);
         for path in support::example_blueprints() {
-            tree.extend(support::compile_example(&path).files);
+            generated.add(&support::relative(&path), support::compile_example(&path).files);
         }
-        bucketbridge::write::write(folder, &tree).expect("writes");
+        let plan = bucketbridge::write::plan(folder, &generated).expect("plans");
+        bucketbridge::write::write(folder, &plan, false).expect("writes");
     }
     let a = support::tree::read_tree(first.path());
     let b = support::tree::read_tree(second.path());

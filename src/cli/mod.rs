@@ -5,14 +5,18 @@
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod check;
+mod init;
 pub mod reference;
 
+use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::emit::{FileTree, Targets};
+use crate::emit::{Options, Targets};
+use crate::write::{self, Generated, WriteError};
 
 /// Exit code for success.
 pub const EXIT_OK: i32 = 0;
@@ -37,8 +41,12 @@ pub enum Command {
     Build(BuildArgs),
     /// Check blueprints and report every mistake, without writing anything.
     Validate(ValidateArgs),
+    /// Regenerate in memory and compare with the output folder: exit 0 when identical, 1 with a diff when not.
+    Check(check::CheckArgs),
     /// List the scenario kinds a blueprint can use.
     Scenarios,
+    /// Write a commented starter blueprint for a scenario kind, with a fresh random external ID.
+    Init(init::InitArgs),
     /// Print the access matrix of a blueprint: who can do what, decided from the generated policies.
     Explain(ExplainArgs),
     /// Evaluate requests against plain AWS JSON policies described in an eval file (see the book's evaluator page).
@@ -79,17 +87,34 @@ pub struct EvalArgs {
     pub file: PathBuf,
 }
 
+/// What to generate and where: shared by `build` and `check`. Each flag overrides `bucketbridge.toml`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// Blueprint files; by default every `*.yaml` in the blueprint folder (`blueprints` in bucketbridge.toml, or
+    /// `blueprints/`).
+    pub blueprints: Vec<PathBuf>,
+    /// Which targets to generate [default: `targets` in bucketbridge.toml, or all]
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
+    /// Output folder; each blueprint's files go to `<out>/<blueprint name>/` [default: `out` in
+    /// bucketbridge.toml, or `generated`]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Version constraint on the hashicorp/aws provider in versions.tf [default: `terraform.aws_provider_version`
+    /// in bucketbridge.toml, or ">= 5.0"]
+    #[arg(long, value_name = "CONSTRAINT")]
+    pub aws_provider_version: Option<String>,
+}
+
 /// Arguments of `build`.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
-    /// Blueprint files; by default every `*.yaml` in `blueprints/`.
-    pub blueprints: Vec<PathBuf>,
-    /// Which targets to generate.
-    #[arg(long, value_enum, default_value_t = TargetArg::All)]
-    pub target: TargetArg,
-    /// Output folder; each blueprint's files go to `<out>/<blueprint name>/`.
-    #[arg(long, default_value = "generated")]
-    pub out: PathBuf,
+    /// What to generate and where.
+    #[command(flatten)]
+    pub generate: GenerateArgs,
+    /// Overwrite or remove generated files even if they were edited by hand since bucketbridge wrote them.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `validate`.
@@ -121,11 +146,26 @@ impl TargetArg {
     }
 }
 
-/// The folder `build` reads when given no blueprint.
+/// The folder `build` reads when given no blueprint and no configuration names one.
 pub const DEFAULT_BLUEPRINT_FOLDER: &str = "blueprints";
+/// The output folder when neither a flag nor the configuration names one.
+pub const DEFAULT_OUTPUT_FOLDER: &str = "generated";
 
-/// Runs the command line `args` (program name first), writing to `stdout` and `stderr`; returns the exit code.
+/// Runs the command line `args` (program name first) in the process's working folder, writing to `stdout` and
+/// `stderr`; returns the exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    match std::env::current_dir() {
+        Ok(dir) => run_in(&dir, args, stdout, stderr),
+        Err(error) => {
+            let _ = writeln!(stderr, "error: could not find the working folder: {error}");
+            EXIT_USAGE_OR_IO
+        }
+    }
+}
+
+/// Runs the command line `args` as if started in the folder `dir`: relative paths are read from there, and
+/// `bucketbridge.toml` is looked for there and in each folder above.
+pub fn run_in(dir: &Path, args: impl IntoIterator<Item = OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -137,10 +177,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>, stdout: &mut dyn Write, std
         }
     };
     let result = match cli.command {
-        Command::Build(args) => build(&args, stdout, stderr),
-        Command::Validate(args) => validate(&args, stdout, stderr),
-        Command::Explain(args) => explain(&args, stdout, stderr),
-        Command::Eval(args) => eval(&args, stdout),
+        Command::Build(args) => Project::load(dir, stderr).and_then(|project| build(&project, &args, stdout, stderr)),
+        Command::Validate(args) => Project::load(dir, stderr).and_then(|project| validate(&project, &args, stdout, stderr)),
+        Command::Check(args) => Project::load(dir, stderr).and_then(|project| check::check(&project, &args, stdout, stderr)),
+        Command::Init(args) => Project::load(dir, stderr).and_then(|project| init::init(&project, &args, stdout, stderr)),
+        Command::Explain(args) => Project::load(dir, stderr).and_then(|project| explain(&project, &args, stdout, stderr)),
+        Command::Eval(args) => Project::load(dir, stderr).and_then(|project| eval(&project, &args, stdout)),
         Command::Scenarios => {
             for (name, about) in crate::blueprint::SCENARIOS {
                 let _ = writeln!(stdout, "{name:<18} {about}");
@@ -150,11 +192,156 @@ pub fn run(args: impl IntoIterator<Item = OsString>, stdout: &mut dyn Write, std
     };
     match result {
         Ok(code) => code,
-        Err(message) => {
+        Err(Failure::Usage(message)) => {
             let _ = writeln!(stderr, "error: {message}");
             EXIT_USAGE_OR_IO
         }
+        Err(Failure::Reported(code)) => code,
     }
+}
+
+/// Why a command stopped early.
+#[derive(Debug)]
+enum Failure {
+    /// A usage or I/O problem, printed as `error: ...` with exit code 2.
+    Usage(String),
+    /// Already reported on stderr; exit with this code.
+    Reported(i32),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::Usage(message)
+    }
+}
+
+/// The working folder and the `bucketbridge.toml` that applies to it, if any.
+struct Project {
+    /// Where relative paths on the command line start.
+    dir: PathBuf,
+    /// The configuration file's folder, or the working folder without one: blueprint paths in messages and
+    /// generated-file headers are relative to it, so output does not depend on where in the repository the
+    /// command runs.
+    base: PathBuf,
+    /// The configuration, when a file was found.
+    config: Option<Config>,
+}
+
+impl Project {
+    /// Finds and parses `bucketbridge.toml` in `dir` or the nearest folder above, as cargo finds `Cargo.toml`.
+    fn load(dir: &Path, stderr: &mut dyn Write) -> Result<Project, Failure> {
+        let dir = normalize(dir);
+        let Some(file) = dir.ancestors().map(|folder| folder.join(config::FILE_NAME)).find(|file| file.is_file()) else {
+            return Ok(Project { base: dir.clone(), dir, config: None });
+        };
+        let base = file.parent().expect("a file found in a folder has a parent").to_owned();
+        let display = diagnostic::display_path(&path_from(&dir, &file));
+        let text = std::fs::read_to_string(&file).map_err(|error| format!("could not read `{display}`: {error}"))?;
+        match config::parse(&display, &text) {
+            Ok(config) => Ok(Project { dir, base, config: Some(config) }),
+            Err(diagnostics) => {
+                print_diagnostics(stderr, &diagnostics, &text);
+                let _ = writeln!(stderr, "error: invalid configuration in `{display}`; nothing was done\n");
+                Err(Failure::Reported(EXIT_INVALID))
+            }
+        }
+    }
+
+    /// A path from the command line, relative to the working folder.
+    fn command_line_path(&self, path: &Path) -> PathBuf {
+        normalize(&self.dir.join(path))
+    }
+
+    /// A path from the configuration file, relative to its folder.
+    fn config_path(&self, path: &str) -> PathBuf {
+        normalize(&self.base.join(path))
+    }
+
+    /// How a path is shown in messages and generated-file headers: relative to [`Project::base`] when under it.
+    fn show(&self, path: &Path) -> String {
+        display_relative(&self.base, path)
+    }
+
+    /// The blueprint files to compile: those named, or every one in the blueprint folder.
+    fn blueprints(&self, named: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+        if !named.is_empty() {
+            return Ok(named.iter().map(|path| self.command_line_path(path)).collect());
+        }
+        let folder = match self.config.as_ref().and_then(|config| config.blueprints.as_deref()) {
+            Some(folder) => self.config_path(folder),
+            None => self.base.join(DEFAULT_BLUEPRINT_FOLDER),
+        };
+        blueprints_in(&folder).map_err(|_| {
+            format!(
+                "no blueprints (`*.yaml`) in `{}`; name blueprint files on the command line, add one there, or set `blueprints` in {}",
+                self.show(&folder),
+                config::FILE_NAME
+            )
+        })
+    }
+
+    /// The output folder: the flag, the configuration, or `generated`.
+    fn out(&self, flag: Option<&Path>) -> PathBuf {
+        match (flag, self.config.as_ref().and_then(|config| config.out.as_deref())) {
+            (Some(out), _) => self.command_line_path(out),
+            (None, Some(out)) => self.config_path(out),
+            (None, None) => self.base.join(DEFAULT_OUTPUT_FOLDER),
+        }
+    }
+
+    /// The emitter options: the configuration's, overridden by flags.
+    fn options(&self, args: &GenerateArgs) -> Result<Options, String> {
+        let mut options = self.config.as_ref().map(Config::options).unwrap_or_default();
+        if let Some(target) = args.target {
+            options.targets = target.targets();
+        }
+        if let Some(version) = &args.aws_provider_version {
+            crate::emit::terraform::check_version_constraint(version)
+                .map_err(|problem| format!("invalid value for --aws-provider-version: {problem}"))?;
+            options.terraform.aws_provider_version = version.clone();
+        }
+        Ok(options)
+    }
+}
+
+/// `path` without `.` components and with `..` applied, without touching the file system (so symbolic links in
+/// the working folder do not change how paths are shown).
+fn normalize(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !normal.pop() {
+                    normal.push("..");
+                }
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+/// `path` relative to `base` when it is under it, else as it is; with `/` separators.
+fn display_relative(base: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    diagnostic::display_path(relative)
+}
+
+/// The relative path that leads from the folder `from` to `to` (both normalized and absolute), with `..` where
+/// `to` is not under `from`.
+fn path_from(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut relative = PathBuf::new();
+    for _ in common..from.len() {
+        relative.push("..");
+    }
+    for component in &to[common..] {
+        relative.push(component);
+    }
+    relative
 }
 
 /// A blueprint file read from disk.
@@ -163,48 +350,48 @@ struct Input {
     text: String,
 }
 
-fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
-}
-
-fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+fn read_inputs(project: &Project, paths: &[PathBuf]) -> Result<Vec<Input>, String> {
     paths
         .iter()
         .map(|path| {
-            let bytes = std::fs::read(path).map_err(|error| format!("could not read `{}`: {error}", display_path(path)))?;
-            let text = String::from_utf8(bytes).map_err(|_| format!("could not read `{}`: it is not UTF-8 text", display_path(path)))?;
-            Ok(Input { display: display_path(path), text })
+            let display = project.show(path);
+            let bytes = std::fs::read(path).map_err(|error| format!("could not read `{display}`: {error}"))?;
+            let text = String::from_utf8(bytes).map_err(|_| format!("could not read `{display}`: it is not UTF-8 text"))?;
+            Ok(Input { display, text })
         })
         .collect()
 }
 
 /// Every `*.yaml` and `*.yml` file in `folder`, sorted by name.
+///
+/// # Errors
+///
+/// Returns a message when the folder cannot be listed or holds no blueprint.
 pub fn blueprints_in(folder: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(folder).map_err(|error| format!("could not list blueprints in `{}`: {error}", display_path(folder)))?;
+    let show = diagnostic::display_path(folder);
+    let entries = std::fs::read_dir(folder).map_err(|error| format!("could not list blueprints in `{show}`: {error}"))?;
     let mut paths = Vec::new();
     for entry in entries {
-        let path = entry.map_err(|error| format!("could not list blueprints in `{}`: {error}", display_path(folder)))?.path();
+        let path = entry.map_err(|error| format!("could not list blueprints in `{show}`: {error}"))?.path();
         if matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml")) {
             paths.push(path);
         }
     }
     paths.sort();
     if paths.is_empty() {
-        return Err(format!(
-            "no blueprints (`*.yaml`) in `{}`; name blueprint files on the command line or add one there",
-            display_path(folder)
-        ));
+        return Err(format!("no blueprints (`*.yaml`) in `{show}`; name blueprint files on the command line or add one there"));
     }
     Ok(paths)
 }
 
-/// Compiles every input; prints diagnostics; returns the merged tree when all compiled.
-fn compile_inputs(inputs: &[Input], targets: Targets, stderr: &mut dyn Write) -> Option<FileTree> {
-    let mut tree = FileTree::new();
+/// Compiles every input; prints diagnostics; returns what they generated when all compiled. `complete` says
+/// whether the inputs are the whole blueprint folder (see [`Generated::new`]).
+fn compile_inputs(inputs: &[Input], options: &Options, complete: bool, stderr: &mut dyn Write) -> Option<Generated> {
+    let mut tree = Generated::new(complete);
     let mut failed = false;
     let mut names: Vec<(String, String)> = Vec::new();
     for input in inputs {
-        match crate::compile(&input.display, &input.text, targets) {
+        match crate::compile_with(&input.display, &input.text, options) {
             Ok(compiled) => {
                 print_diagnostics(stderr, &compiled.warnings, &input.text);
                 if let Some((_, first)) = names.iter().find(|(name, _)| *name == compiled.deployment.name) {
@@ -216,7 +403,7 @@ fn compile_inputs(inputs: &[Input], targets: Targets, stderr: &mut dyn Write) ->
                     failed = true;
                 }
                 names.push((compiled.deployment.name.clone(), input.display.clone()));
-                tree.extend(compiled.files);
+                tree.add(&input.display, compiled.files);
             }
             Err(diagnostics) => {
                 print_diagnostics(stderr, &diagnostics, &input.text);
@@ -240,20 +427,56 @@ fn print_diagnostics(stderr: &mut dyn Write, diagnostics: &[Diagnostic], source:
     }
 }
 
-fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, String> {
-    let paths = if args.blueprints.is_empty() { blueprints_in(Path::new(DEFAULT_BLUEPRINT_FOLDER))? } else { args.blueprints.clone() };
-    let inputs = read_inputs(&paths)?;
-    let Some(tree) = compile_inputs(&inputs, args.target.targets(), stderr) else {
-        return Ok(EXIT_INVALID);
-    };
-    crate::write::write(&args.out, &tree).map_err(|error| error.to_string())?;
-    let _ = writeln!(stdout, "wrote {} files for {} blueprint(s) into `{}`", tree.len(), inputs.len(), display_path(&args.out));
+/// What `build` and `check` generate in memory.
+struct Generation {
+    /// The output folder.
+    out: PathBuf,
+    /// The blueprints compiled.
+    inputs: Vec<Input>,
+    /// Every generated file.
+    generated: Generated,
+}
+
+/// Compiles the blueprints `args` names (or the blueprint folder's); `Err(Failure::Reported(1))` when any is
+/// invalid, after printing its diagnostics.
+fn generate(project: &Project, args: &GenerateArgs, stderr: &mut dyn Write) -> Result<Generation, Failure> {
+    let options = project.options(args)?;
+    let inputs = read_inputs(project, &project.blueprints(&args.blueprints)?)?;
+    let out = project.out(args.out.as_deref());
+    let complete = args.blueprints.is_empty();
+    let generated = compile_inputs(&inputs, &options, complete, stderr).ok_or(Failure::Reported(EXIT_INVALID))?;
+    Ok(Generation { out, inputs, generated })
+}
+
+fn build(project: &Project, args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Failure> {
+    let Generation { out, inputs, generated } = generate(project, &args.generate, stderr)?;
+    let shown = project.show(&out);
+    let io_error = |error: WriteError| Failure::Usage(error.to_string());
+    write::recover(&out).map_err(io_error)?;
+    let plan = write::plan(&out, &generated).map_err(io_error)?;
+    match write::write(&out, &plan, args.force) {
+        Ok(()) => {}
+        Err(error @ WriteError::EditedByHand { .. }) => {
+            let _ = writeln!(stderr, "error: `{shown}` was not replaced: {error}");
+            return Ok(EXIT_INVALID);
+        }
+        Err(error) => return Err(io_error(error)),
+    }
+    let mut summary = format!("wrote {} files for {} blueprint(s) into `{shown}`", generated.len(), inputs.len());
+    if !plan.removed.is_empty() {
+        summary.push_str(&format!("; removed {} no longer generated", plan.removed.len()));
+    }
+    if !plan.edited.is_empty() {
+        summary.push_str(&format!("; overwrote {} edited by hand", plan.edited.len()));
+    }
+    let _ = writeln!(stdout, "{summary}");
     Ok(EXIT_OK)
 }
 
-fn validate(args: &ValidateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, String> {
-    let inputs = read_inputs(&args.blueprints)?;
-    if compile_inputs(&inputs, Targets::ALL, stderr).is_none() {
+fn validate(project: &Project, args: &ValidateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Failure> {
+    let paths: Vec<PathBuf> = args.blueprints.iter().map(|path| project.command_line_path(path)).collect();
+    let inputs = read_inputs(project, &paths)?;
+    if compile_inputs(&inputs, &project.config.as_ref().map(Config::options).unwrap_or_default(), false, stderr).is_none() {
         return Ok(EXIT_INVALID);
     }
     for input in &inputs {
@@ -262,8 +485,8 @@ fn validate(args: &ValidateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write)
     Ok(EXIT_OK)
 }
 
-fn explain(args: &ExplainArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, String> {
-    let inputs = read_inputs(std::slice::from_ref(&args.blueprint))?;
+fn explain(project: &Project, args: &ExplainArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Failure> {
+    let inputs = read_inputs(project, &[project.command_line_path(&args.blueprint)])?;
     let input = &inputs[0];
     let compiled = match crate::compile(&input.display, &input.text, Targets::ALL) {
         Ok(compiled) => compiled,
@@ -304,9 +527,11 @@ fn explain(args: &ExplainArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -
     Ok(EXIT_OK)
 }
 
-fn eval(args: &EvalArgs, stdout: &mut dyn Write) -> Result<i32, String> {
-    let text = std::fs::read_to_string(&args.file).map_err(|error| format!("could not read `{}`: {error}", display_path(&args.file)))?;
-    let file = crate::eval::load(&text).map_err(|error| format!("`{}`: {error}", display_path(&args.file)))?;
+fn eval(project: &Project, args: &EvalArgs, stdout: &mut dyn Write) -> Result<i32, Failure> {
+    let path = project.command_line_path(&args.file);
+    let shown = project.show(&path);
+    let text = std::fs::read_to_string(&path).map_err(|error| format!("could not read `{shown}`: {error}"))?;
+    let file = crate::eval::load(&text).map_err(|error| format!("`{shown}`: {error}"))?;
     let results = crate::eval::run(&file);
     let _ = write!(stdout, "{}", crate::eval::render_report(&results));
     let mismatched = results.iter().any(|result| result.passed == Some(false));

@@ -30,16 +30,40 @@ impl Targets {
     pub const ALL: Targets = Targets { terraform: true, cloudformation: true };
 }
 
+/// How to emit: which targets, and the settings of each target that are the user's choice rather than an AWS
+/// decision (a repository's `bucketbridge.toml` or flags set them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Which targets to emit.
+    pub targets: Targets,
+    /// Terraform settings.
+    pub terraform: terraform::Options,
+}
+
+impl Options {
+    /// The default settings for these targets.
+    pub fn for_targets(targets: Targets) -> Options {
+        Options { targets, terraform: terraform::Options::default() }
+    }
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options::for_targets(Targets::ALL)
+    }
+}
+
 /// Emits every file of one deployment under `<deployment name>/`, with its access matrix in `access.md` and in
 /// each module README.
-pub fn emit(deployment: &Deployment, targets: Targets, matrix: &Matrix) -> FileTree {
+pub fn emit(deployment: &Deployment, options: &Options, matrix: &Matrix) -> FileTree {
     let mut tree = FileTree::new();
     let root = &deployment.name;
+    let targets = options.targets;
     let access = matrix.markdown_section();
     tree.insert(format!("{root}/access.md"), format!("{}\n{}", markdown_comment_header(deployment), matrix.to_markdown()).into_bytes());
     if targets.terraform {
         for module in &deployment.modules {
-            for (file, content) in terraform::emit(deployment, module, &access) {
+            for (file, content) in terraform::emit(deployment, module, &options.terraform, &access) {
                 tree.insert(format!("{root}/terraform/{}/{file}", module.name), content.into_bytes());
             }
         }

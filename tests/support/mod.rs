@@ -47,3 +47,22 @@ pub fn compile_example(path: &Path) -> bucketbridge::Compiled {
     bucketbridge::compile(&source, &text, bucketbridge::emit::Targets::ALL)
         .unwrap_or_else(|diagnostics| panic!("{source} does not compile:\n{}", bucketbridge::diagnostic::render(&diagnostics, &text)))
 }
+
+/// Runs `bucketbridge ARGS` in-process as if started in `dir`; returns the exit code, stdout and stderr.
+pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let args = std::iter::once("bucketbridge").chain(args.iter().copied()).map(Into::into);
+    let code = bucketbridge::cli::run_in(dir, args, &mut stdout, &mut stderr);
+    (code, String::from_utf8(stdout).expect("UTF-8"), String::from_utf8(stderr).expect("UTF-8"))
+}
+
+/// A folder holding `blueprints/` with copies of the named example blueprints (file names under `blueprints/`).
+pub fn workspace(examples: &[&str]) -> tempfile::TempDir {
+    let root = tempfile::tempdir().expect("temporary folder");
+    std::fs::create_dir(root.path().join("blueprints")).expect("creates blueprints/");
+    for example in examples {
+        std::fs::copy(repo().join("blueprints").join(example), root.path().join("blueprints").join(example)).expect("copies an example");
+    }
+    root
+}

@@ -29,12 +29,54 @@ use fmt::{Comments, to_terraform_fmt_with_comments};
 /// and 1.3 is the oldest release still receiving fixes when this was written.
 pub const REQUIRED_TERRAFORM: &str = ">= 1.3";
 
-/// The AWS provider versions the generated modules need: the split `aws_s3_bucket_*` resources exist from 4.0
-/// on, and 5.0 is the oldest major version they were validated against.
-pub const REQUIRED_AWS_PROVIDER: &str = ">= 5.0";
+/// The AWS provider versions the generated modules accept unless told otherwise: the split `aws_s3_bucket_*`
+/// resources exist from 4.0 on, and 5.0 is the oldest major version they were validated against.
+pub const DEFAULT_AWS_PROVIDER_VERSION: &str = ">= 5.0";
+
+/// Terraform settings that are the user's choice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The version constraint on the `hashicorp/aws` provider in `versions.tf`, already checked with
+    /// [`check_version_constraint`].
+    pub aws_provider_version: String,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { aws_provider_version: DEFAULT_AWS_PROVIDER_VERSION.to_owned() }
+    }
+}
+
+/// Checks a Terraform version constraint (`>= 5.0`, `~> 5.40, != 5.41.0`): comma-separated parts, each an
+/// optional operator (`=`, `!=`, `>`, `>=`, `<`, `<=`, `~>`) and a version of one to three numbers with an
+/// optional `-prerelease`.
+///
+/// # Errors
+///
+/// Returns what is wrong with the first bad part, as a message fragment (lowercase, no final period).
+pub fn check_version_constraint(constraint: &str) -> Result<(), String> {
+    if constraint.trim().is_empty() {
+        return Err("the version constraint is empty".to_owned());
+    }
+    for part in constraint.split(',') {
+        let part = part.trim();
+        let version =
+            ["~>", ">=", "<=", "!=", ">", "<", "="].iter().find_map(|operator| part.strip_prefix(operator)).unwrap_or(part).trim_start();
+        let (numbers, prerelease) = version.split_once('-').unwrap_or((version, ""));
+        let numbers_ok = !numbers.is_empty()
+            && numbers.split('.').count() <= 3
+            && numbers.split('.').all(|number| !number.is_empty() && number.bytes().all(|byte| byte.is_ascii_digit()));
+        let prerelease_ok = !version.contains('-')
+            || (!prerelease.is_empty() && prerelease.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'.'));
+        if !numbers_ok || !prerelease_ok {
+            return Err(format!("`{part}` is not an operator (=, !=, >, >=, <, <=, ~>) followed by a version such as 5.0"));
+        }
+    }
+    Ok(())
+}
 
 /// The files of one module, as (file name, content) pairs.
-pub fn emit(deployment: &Deployment, module: &Module, access: &str) -> Vec<(&'static str, String)> {
+pub fn emit(deployment: &Deployment, module: &Module, options: &Options, access: &str) -> Vec<(&'static str, String)> {
     let header = crate::emit::header_text(deployment);
     let mut main = MainFile::default();
     main.guard(module);
@@ -69,14 +111,14 @@ pub fn emit(deployment: &Deployment, module: &Module, access: &str) -> Vec<(&'st
         },
     );
 
-    let versions_tf = to_terraform_fmt_with_comments(&versions_body(), &Comments { header: vec![header], above: BTreeMap::new() });
+    let versions_tf = to_terraform_fmt_with_comments(&versions_body(options), &Comments { header: vec![header], above: BTreeMap::new() });
 
     let reference = TerraformReference {
         requirements: vec![
             VersionRow { name: "terraform".into(), version: REQUIRED_TERRAFORM.into() },
-            VersionRow { name: "aws".into(), version: REQUIRED_AWS_PROVIDER.into() },
+            VersionRow { name: "aws".into(), version: options.aws_provider_version.clone() },
         ],
-        providers: vec![VersionRow { name: "aws".into(), version: REQUIRED_AWS_PROVIDER.into() }],
+        providers: vec![VersionRow { name: "aws".into(), version: options.aws_provider_version.clone() }],
         resources: {
             let mut rows = main.addresses;
             rows.sort_by(|a, b| a.name.cmp(&b.name));
@@ -111,8 +153,8 @@ pub fn emit(deployment: &Deployment, module: &Module, access: &str) -> Vec<(&'st
     ]
 }
 
-fn versions_body() -> Body {
-    let aws = object([("source", string("hashicorp/aws")), ("version", string(REQUIRED_AWS_PROVIDER))]);
+fn versions_body(options: &Options) -> Body {
+    let aws = object([("source", string("hashicorp/aws")), ("version", string(&options.aws_provider_version))]);
     Body::builder()
         .add_block(block(
             "terraform",

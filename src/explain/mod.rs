@@ -6,6 +6,9 @@
 //! [`AccessPath`]: the caller through its role with the right external ID, with a wrong or missing one, over
 //! plain HTTP, the caller's account's other principals, and an unrelated account.
 //!
+//! [`world`] is [`world_from_policies`] over [`policies::from_model`], and [`matrix`] is [`matrix_in`] over that
+//! world: the same matrix can be computed from policies read from anywhere.
+//!
 //! Context that real requests always carry is given explicitly, never defaulted: `aws:SecureTransport` and
 //! `aws:CurrentTime` (fixed at [`EVALUATION_TIME`], so the matrix is the same every run).
 
@@ -13,11 +16,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+
+pub mod policies;
+
+pub use policies::{Environment, ModulePolicies, ReadError, ReadErrorKind};
+
 use crate::eval::{self, Decision, LabelledPolicy, Outcome, Request, World};
 use crate::model::capability::{self, Capability};
 use crate::model::policy::PolicyDocument;
 use crate::model::resolve::Resolver;
-use crate::model::resource::Resource;
 use crate::model::{AccessPath, Caller, Deployment, Module};
 
 /// The time every request is evaluated at. Fixed so the matrix is deterministic.
@@ -39,7 +46,7 @@ pub enum Columns {
 }
 
 /// The whole matrix of one deployment.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Matrix {
     /// The blueprint's name.
     pub blueprint: String,
@@ -50,7 +57,7 @@ pub struct Matrix {
 }
 
 /// One path through the policies.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
     /// What the path is, in words.
     pub path: String,
@@ -63,7 +70,7 @@ pub struct Row {
 }
 
 /// The decision for one path and one column.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Cell {
     /// Allow when every request the column needs is allowed; otherwise the first refusal's outcome.
     pub outcome: Outcome,
@@ -76,7 +83,7 @@ pub struct Cell {
 }
 
 /// One request on a path and its decision.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Hop {
     /// Who asked.
     pub principal: String,
@@ -104,11 +111,15 @@ impl std::fmt::Display for ExplainError {
 
 impl std::error::Error for ExplainError {}
 
-fn parse_policy(label: String, document: &PolicyDocument, resolver: &Resolver<'_>) -> Result<LabelledPolicy, ExplainError> {
+fn parse_policy(label: String, json: &serde_json::Value) -> Result<LabelledPolicy, ExplainError> {
+    let parsed = eval::PolicyDocument::from_json(json).map_err(|error| ExplainError(format!("{label}: {error}")))?;
+    Ok(LabelledPolicy::new(label, parsed))
+}
+
+fn parse_model_policy(label: String, document: &PolicyDocument, resolver: &Resolver<'_>) -> Result<LabelledPolicy, ExplainError> {
     let json = serde_json::to_value(document.to_aws_json(&|part| resolver.part(part)))
         .map_err(|error| ExplainError(format!("{label}: {error}")))?;
-    let parsed = eval::PolicyDocument::from_json(&json).map_err(|error| ExplainError(format!("{label}: {error}")))?;
-    Ok(LabelledPolicy::new(label, parsed))
+    parse_policy(label, &json)
 }
 
 /// The evaluator's world for a deployment: what its modules create, plus the callers its paths start from.
@@ -117,11 +128,28 @@ fn parse_policy(label: String, document: &PolicyDocument, resolver: &Resolver<'_
 ///
 /// Returns an error when a generated policy is not one the evaluator reads, which means a bug in bucketbridge.
 pub fn world(deployment: &Deployment) -> Result<(World, Callers), ExplainError> {
+    let modules: Vec<ModulePolicies> = deployment.modules.iter().map(policies::from_model).collect();
+    world_from_policies(deployment, &modules)
+}
+
+/// The evaluator's world from the policies of a deployment's modules, however they were read (from the model,
+/// or back from an emitted target), plus what lies outside the modules: the callers the deployment's paths start
+/// from and the statements its manual steps ask an existing key's owner to add.
+///
+/// # Errors
+///
+/// Returns an error when a policy is not one the evaluator reads, or two modules create the same thing.
+pub fn world_from_policies(deployment: &Deployment, modules: &[ModulePolicies]) -> Result<(World, Callers), ExplainError> {
     let mut world = World::new();
-    let world_error = |error: eval::WorldError| ExplainError(error.to_string());
-    for module in &deployment.modules {
+    for module in modules {
         add_module(&mut world, module)?;
     }
+    let callers = add_callers(&mut world, deployment)?;
+    Ok((world, callers))
+}
+
+fn add_callers(world: &mut World, deployment: &Deployment) -> Result<Callers, ExplainError> {
+    let world_error = |error: eval::WorldError| ExplainError(error.to_string());
     let outsider_account = OUTSIDER_ACCOUNTS
         .into_iter()
         .find(|account| !deployment.modules.iter().any(|module| module.account == *account))
@@ -140,7 +168,7 @@ pub fn world(deployment: &Deployment) -> Result<(World, Callers), ExplainError> 
     for path in &deployment.access_paths {
         if let (Some(key_arn), Some(module)) = (&path.kms_key_arn, deployment.modules.first()) {
             if world.key(key_arn).is_none() {
-                add_existing_key(&mut world, module, key_arn)?;
+                add_existing_key(world, module, key_arn)?;
             }
         }
     }
@@ -150,7 +178,7 @@ pub fn world(deployment: &Deployment) -> Result<(World, Callers), ExplainError> 
         let words = crate::model::resource::identifier_words(&path.name).join("-");
         let operator = format!("arn:{partition}:iam::{account}:user/{words}-operator");
         let module = deployment.modules.first().ok_or_else(|| ExplainError("a deployment without modules has access paths".into()))?;
-        let policy = parse_policy(format!("{} handoff policy", path.name), assume_role_policy, &Resolver::new(module))?;
+        let policy = parse_model_policy(format!("{} handoff policy", path.name), assume_role_policy, &Resolver::new(module))?;
         world.add_user(&operator, vec![policy]).map_err(world_error)?;
         let administrator = format!("arn:{partition}:iam::{account}:user/administrator");
         if world.user(&administrator).is_none() {
@@ -164,7 +192,7 @@ pub fn world(deployment: &Deployment) -> Result<(World, Callers), ExplainError> 
         }
         callers.by_path.push(PathCallers { operator, administrator, other });
     }
-    Ok((world, callers))
+    Ok(callers)
 }
 
 /// The principals the matrix's rows start from.
@@ -187,40 +215,26 @@ pub struct PathCallers {
     pub other: String,
 }
 
-fn add_module(world: &mut World, module: &Module) -> Result<(), ExplainError> {
-    let resolver = Resolver::new(module);
+fn add_module(world: &mut World, module: &ModulePolicies) -> Result<(), ExplainError> {
     let world_error = |error: eval::WorldError| ExplainError(error.to_string());
-    let mut attached: BTreeMap<String, Vec<LabelledPolicy>> = BTreeMap::new();
-    for resource in &module.resources {
-        if let Resource::ManagedPolicy(policy) = resource {
-            let role = resolver.value(&policy.attached_role);
-            let labelled = parse_policy(format!("{} policy {}", module.name, policy.name), &policy.document, &resolver)?;
-            attached.entry(role).or_default().push(labelled);
-        }
+    for role in &module.roles {
+        let trust = parse_policy(format!("trust policy of {}", role.name), &role.trust_policy)?;
+        let attached = role
+            .policies
+            .iter()
+            .map(|policy| parse_policy(format!("{} policy {}", module.module, policy.name), &policy.document))
+            .collect::<Result<Vec<_>, _>>()?;
+        world.add_role(&role.arn, trust, attached).map_err(world_error)?;
     }
-    let mut bucket_policies: BTreeMap<String, LabelledPolicy> = BTreeMap::new();
-    for resource in &module.resources {
-        if let Resource::BucketPolicy(policy) = resource {
-            let bucket = resolver.value(&policy.bucket.attribute(crate::model::value::Attribute::Name));
-            bucket_policies.insert(bucket.clone(), parse_policy(format!("bucket policy of {bucket}"), &policy.document, &resolver)?);
-        }
+    for bucket in &module.buckets {
+        let policy = match &bucket.policy {
+            Some(json) => Some(parse_policy(format!("bucket policy of {}", bucket.name), json)?),
+            None => None,
+        };
+        world.add_bucket(&bucket.name, &module.account, policy).map_err(world_error)?;
     }
-    for resource in &module.resources {
-        match resource {
-            Resource::Role(role) => {
-                let arn = resolver.value(&role.id.attribute(crate::model::value::Attribute::Arn));
-                let trust = parse_policy(format!("trust policy of {}", role.name), &role.trust_policy, &resolver)?;
-                world.add_role(&arn, trust, attached.remove(&role.name).unwrap_or_default()).map_err(world_error)?;
-            }
-            Resource::Bucket(bucket) => {
-                world.add_bucket(&bucket.name, &module.account, bucket_policies.remove(&bucket.name)).map_err(world_error)?;
-            }
-            Resource::KmsKey(key) => {
-                let arn = resolver.value(&key.id.attribute(crate::model::value::Attribute::Arn));
-                world.add_key(&arn, parse_policy(format!("key policy of {arn}"), &key.key_policy, &resolver)?).map_err(world_error)?;
-            }
-            _ => {}
-        }
+    for key in &module.keys {
+        world.add_key(&key.arn, parse_policy(format!("key policy of {}", key.arn), &key.key_policy)?).map_err(world_error)?;
     }
     Ok(())
 }
@@ -231,7 +245,7 @@ fn add_existing_key(world: &mut World, module: &Module, key_arn: &str) -> Result
     let resolver = Resolver::new(module);
     let statements: Vec<_> = module.manual_steps.iter().flat_map(|step| step.document.statements.iter().cloned()).collect();
     let document = PolicyDocument::new(statements);
-    let policy = parse_policy(format!("key policy of {key_arn} (after the manual step)"), &document, &resolver)?;
+    let policy = parse_model_policy(format!("key policy of {key_arn} (after the manual step)"), &document, &resolver)?;
     world.add_key(key_arn, policy).map_err(|error| ExplainError(error.to_string()))
 }
 
@@ -296,6 +310,16 @@ enum ExternalId {
 /// Returns an error when a generated policy or request is not one the evaluator reads, which is a bug.
 pub fn matrix(deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainError> {
     let (world, callers) = world(deployment)?;
+    matrix_in(&world, &callers, deployment, kind)
+}
+
+/// Evaluates the matrix of a deployment's access paths in a given world, whose callers came from
+/// [`world_from_policies`] for the same deployment.
+///
+/// # Errors
+///
+/// Returns an error when a request is not one the evaluator reads, which is a bug.
+pub fn matrix_in(world: &World, callers: &Callers, deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainError> {
     let columns = columns(deployment, kind);
     let mut rows = Vec::new();
     for (path, path_callers) in deployment.access_paths.iter().zip(&callers.by_path) {
@@ -347,7 +371,7 @@ pub fn matrix(deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainE
             ),
         ];
         for (label, principal, route, intended) in routes {
-            let cells = columns.iter().map(|column| cell(&world, path, principal, route, column)).collect::<Result<Vec<_>, _>>()?;
+            let cells = columns.iter().map(|column| cell(world, path, principal, route, column)).collect::<Result<Vec<_>, _>>()?;
             rows.push(Row { path: label, principal: principal.clone(), intended, cells });
         }
     }
@@ -359,8 +383,7 @@ pub fn matrix(deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainE
             ),
             ("an unrelated account, directly on the bucket", Route::Direct),
         ] {
-            let cells =
-                columns.iter().map(|column| cell(&world, first, &callers.outsider, route, column)).collect::<Result<Vec<_>, _>>()?;
+            let cells = columns.iter().map(|column| cell(world, first, &callers.outsider, route, column)).collect::<Result<Vec<_>, _>>()?;
             rows.push(Row { path: label.to_owned(), principal: callers.outsider.clone(), intended: false, cells });
         }
     }

@@ -1,5 +1,6 @@
-//! The one integration-test binary: golden trees, the bad-blueprint corpus, determinism, the CLI, and the
-//! external validators (terraform, cfn-lint) over the golden output.
+//! The one integration-test binary: golden trees, the bad-blueprint corpus, determinism, the CLI, the access
+//! proofs (from the model and from both emitted targets), and the external validators (terraform, cfn-lint) over
+//! the golden output.
 
 mod support;
 
@@ -9,3 +10,4 @@ mod cli;
 mod determinism;
 mod external;
 mod golden;
+mod targets;

@@ -62,3 +62,33 @@ fn a_template_whose_tls_deny_misses_the_bucket_arn_is_caught() {
     let listing = row.cells[browse].hops.iter().find(|hop| hop.action == "s3:ListBucket").expect("ListBucket was asked");
     assert_eq!(listing.outcome, Outcome::Allow, "without the bucket ARN, ListBucket over plain HTTP gets through");
 }
+
+/// Granting one client an action it did not declare is caught: with action columns the cell itself turns to
+/// Allow; with capability columns the cell's text can stay the same (the capability was partial before and is
+/// partial after), and the comparison of the requests inside it catches the change.
+#[test]
+fn a_terraform_module_that_grants_an_undeclared_action_is_caught() {
+    let compiled = compile("globex-reports");
+    let tamper = replace_once(
+        "terraform/owner/main.tf",
+        r#"actions   = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject"]"#,
+        r#"actions   = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"]"#,
+    );
+    for columns in [Columns::Actions, Columns::Capabilities] {
+        let model = explain::matrix(&compiled.deployment, columns).expect("model matrix");
+        targets::assert_same(&model, &targets::matrix(&compiled, Target::Terraform, columns), "untouched module");
+        let tampered = targets::matrix_with(&compiled, Target::Terraform, columns, &tamper);
+        let differences = targets::differences(&model, &tampered);
+        assert!(!differences.is_empty(), "{columns:?}: the tampered module must not agree with the model");
+        for difference in &differences {
+            assert!(
+                difference.starts_with("Globex through ") || difference.starts_with("a principal of Globex's account allowed"),
+                "{difference}"
+            );
+        }
+        if columns == Columns::Actions {
+            let put = tampered.columns.iter().position(|column| column == "s3:PutObject").expect("PutObject column");
+            assert_eq!(tampered.rows[0].cells[put].outcome, Outcome::Allow, "Globex can now upload");
+        }
+    }
+}

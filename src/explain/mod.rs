@@ -7,9 +7,10 @@
 //! plain HTTP, the caller's account's other principals, and an unrelated account.
 //!
 //! [`world`] is [`world_from_policies`] over [`policies::from_model`], and [`matrix`] is [`matrix_in`] over that
-//! world: the same matrix can be computed from what an emitted target grants. [`from_cloudformation`] reads a
-//! module's template back into [`ModulePolicies`]. The readers read emitted files only, never the model, so a
-//! matrix from a target equals the model's only when the emitter kept the model's meaning.
+//! world: the same matrix can be computed from what an emitted target grants. [`from_cloudformation`] and
+//! [`from_terraform`] read a module's template or Terraform files back into [`ModulePolicies`]. The readers read
+//! emitted files only, never the model, so a matrix from a target equals the model's only when the emitter kept
+//! the model's meaning.
 //!
 //! Context that real requests always carry is given explicitly, never defaulted: `aws:SecureTransport` and
 //! `aws:CurrentTime` (fixed at [`EVALUATION_TIME`], so the matrix is the same every run).
@@ -19,6 +20,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub mod from_cloudformation;
+pub mod from_terraform;
 pub mod policies;
 
 pub use policies::{Environment, ModulePolicies, ReadError, ReadErrorKind};

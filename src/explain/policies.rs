@@ -1,7 +1,7 @@
 //! What one module grants, as concrete AWS JSON policy documents: the evaluator's input, whoever read it.
 //!
-//! [`ModulePolicies`] is filled from the model ([`from_model`]), or from an emitted template by
-//! [`super::from_cloudformation`]. [`super::world_from_policies`] then builds an
+//! [`ModulePolicies`] is filled from the model ([`from_model`]), or from an emitted target by the readers in
+//! [`super::from_cloudformation`] and [`super::from_terraform`]. [`super::world_from_policies`] then builds an
 //! evaluator world from any of them the same way, so the three access matrices differ only where what was read
 //! differs.
 

@@ -1,18 +1,20 @@
 //! The emitted targets read back into policies, and the access matrices computed from them.
 
 use bucketbridge::Compiled;
-use bucketbridge::explain::{self, Columns, Environment, Matrix, ModulePolicies, from_cloudformation};
+use bucketbridge::explain::{self, Columns, Environment, Matrix, ModulePolicies, from_cloudformation, from_terraform};
 
 /// An emitted target whose files can be read back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     /// `<name>/cloudformation/<module>.yaml`.
     CloudFormation,
+    /// Every `.tf` file of `<name>/terraform/<module>/`.
+    Terraform,
 }
 
 impl Target {
     /// Every target, in the order the tests report them.
-    pub const ALL: [Target; 1] = [Target::CloudFormation];
+    pub const ALL: [Target; 2] = [Target::CloudFormation, Target::Terraform];
 }
 
 /// The text of an emitted file.
@@ -35,6 +37,18 @@ pub fn read_with(compiled: &Compiled, target: Target, edit: &dyn Fn(&str, &str) 
                     let path = format!("{}/cloudformation/{}.yaml", deployment.name, module.name);
                     let text = edit(&path, file(compiled, &path));
                     from_cloudformation::read(&text, &environment).unwrap_or_else(|error| panic!("{path}: {error}"))
+                }
+                Target::Terraform => {
+                    let folder = format!("{}/terraform/{}/", deployment.name, module.name);
+                    let files: Vec<(String, String)> = compiled
+                        .files
+                        .keys()
+                        .filter(|path| path.starts_with(&folder) && path.ends_with(".tf"))
+                        .map(|path| (path.clone(), edit(path, file(compiled, path))))
+                        .collect();
+                    assert!(files.iter().any(|(path, _)| path.ends_with("/main.tf")), "{folder}main.tf is emitted");
+                    from_terraform::read(files.iter().map(|(path, text)| (path.as_str(), text.as_str())), &environment)
+                        .unwrap_or_else(|error| panic!("{folder}: {error}"))
                 }
             }
         })

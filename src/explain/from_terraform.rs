@@ -80,6 +80,10 @@ impl<'b> Declared<'b> {
     fn argument_path(&self, name: &str) -> String {
         format!("{}.{name}", self.path)
     }
+
+    fn address(&self) -> String {
+        format!("{}{}.{}", if self.data { "data." } else { "" }, self.kind, self.label)
+    }
 }
 
 fn argument<'b>(body: &'b Body, name: &str) -> Option<&'b Expression> {
@@ -100,13 +104,17 @@ pub fn read<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>, environment
                 .map_err(|error| ReadError::new(name, ReadErrorKind::Syntax(error.to_string())))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut declared = Vec::new();
+    let mut declared: Vec<Declared<'_>> = Vec::new();
     for (file, body) in &parsed {
         if let Some(attribute) = body.attributes().next() {
             return Err(ReadError::new(*file, ReadErrorKind::Unmodelled(attribute.key.to_string())));
         }
         for block in body.blocks() {
             if let Some(one) = declare(file, block)? {
+                // Terraform refuses two blocks with one address; a reader that kept either would guess.
+                if declared.iter().any(|other| (other.data, other.kind, other.label) == (one.data, one.kind, one.label)) {
+                    return Err(ReadError::new(&one.path, ReadErrorKind::Duplicate(one.address())));
+                }
                 declared.push(one);
             }
         }

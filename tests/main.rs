@@ -10,4 +10,5 @@ mod cli;
 mod determinism;
 mod external;
 mod golden;
+mod properties;
 mod targets;

@@ -177,12 +177,18 @@ fn add_callers(world: &mut World, deployment: &Deployment) -> Result<Callers, Ex
         }
     }
     let mut callers = Callers { outsider, by_path: Vec::new() };
+    // One resolver for every path: building one indexes the whole module, so one per path would make a
+    // thousand-client matrix quadratic.
+    let resolver = match deployment.modules.first() {
+        Some(module) => Resolver::new(module),
+        None if deployment.access_paths.is_empty() => return Ok(callers),
+        None => return Err(ExplainError("a deployment without modules has access paths".into())),
+    };
     for path in &deployment.access_paths {
         let Caller::Account { account, assume_role_policy } = &path.caller;
         let words = crate::model::resource::identifier_words(&path.name).join("-");
         let operator = format!("arn:{partition}:iam::{account}:user/{words}-operator");
-        let module = deployment.modules.first().ok_or_else(|| ExplainError("a deployment without modules has access paths".into()))?;
-        let policy = parse_model_policy(format!("{} handoff policy", path.name), assume_role_policy, &Resolver::new(module))?;
+        let policy = parse_model_policy(format!("{} handoff policy", path.name), assume_role_policy, &resolver)?;
         world.add_user(&operator, vec![policy]).map_err(world_error)?;
         let administrator = format!("arn:{partition}:iam::{account}:user/administrator");
         if world.user(&administrator).is_none() {
@@ -375,7 +381,9 @@ pub fn matrix_in(world: &World, callers: &Callers, deployment: &Deployment, kind
             ),
         ];
         for (label, principal, route, intended) in routes {
-            let cells = columns.iter().map(|column| cell(world, path, principal, route, column)).collect::<Result<Vec<_>, _>>()?;
+            let mut asked = Asked::default();
+            let cells =
+                columns.iter().map(|column| cell(world, path, principal, route, column, &mut asked)).collect::<Result<Vec<_>, _>>()?;
             rows.push(Row { path: label, principal: principal.clone(), intended, cells });
         }
     }
@@ -387,7 +395,11 @@ pub fn matrix_in(world: &World, callers: &Callers, deployment: &Deployment, kind
             ),
             ("an unrelated account, directly on the bucket", Route::Direct),
         ] {
-            let cells = columns.iter().map(|column| cell(world, first, &callers.outsider, route, column)).collect::<Result<Vec<_>, _>>()?;
+            let mut asked = Asked::default();
+            let cells = columns
+                .iter()
+                .map(|column| cell(world, first, &callers.outsider, route, column, &mut asked))
+                .collect::<Result<Vec<_>, _>>()?;
             rows.push(Row { path: label.to_owned(), principal: callers.outsider.clone(), intended: false, cells });
         }
     }
@@ -435,7 +447,20 @@ fn partition_of(arn: &str) -> &str {
     arn.split(':').nth(1).unwrap_or("aws")
 }
 
-fn cell(world: &World, path: &AccessPath, principal: &str, route: Route, column: &Column) -> Result<Cell, ExplainError> {
+/// The requests one row has already made, with their decisions.
+///
+/// Every cell of a row starts from the same principal on the same path, and columns share requests (AssumeRole
+/// in every one, `s3:GetBucketLocation` or `kms:Decrypt` in several), so each request is decided once per row.
+/// The evaluator is a function of the world and the request, so a remembered decision is the decision.
+#[derive(Default)]
+struct Asked {
+    /// The row's AssumeRole request, once made.
+    assume_role: Option<Hop>,
+    /// Each action's request, by action and whether it was made over TLS.
+    actions: BTreeMap<(String, bool), Hop>,
+}
+
+fn cell(world: &World, path: &AccessPath, principal: &str, route: Route, column: &Column, asked: &mut Asked) -> Result<Cell, ExplainError> {
     let mut hops = Vec::new();
     let (acting, secure) = match route {
         Route::Direct => (principal.to_owned(), true),
@@ -450,14 +475,19 @@ fn cell(world: &World, path: &AccessPath, principal: &str, route: Route, column:
                 }
                 (ExternalId::Missing, _) => {}
             }
-            let request = Request {
-                principal: principal.to_owned(),
-                action: "sts:AssumeRole".into(),
-                resource: path.role_arn.clone(),
-                resource_account: None,
-                context,
+            let hop = match &asked.assume_role {
+                Some(hop) => hop.clone(),
+                None => {
+                    let request = Request {
+                        principal: principal.to_owned(),
+                        action: "sts:AssumeRole".into(),
+                        resource: path.role_arn.clone(),
+                        resource_account: None,
+                        context,
+                    };
+                    asked.assume_role.insert(decide(world, &request)?).clone()
+                }
             };
-            let hop = decide(world, &request)?;
             if hop.outcome != Outcome::Allow {
                 let reason = format!("sts:AssumeRole: {}", hop.reason);
                 return Ok(Cell { outcome: hop.outcome, partial: false, reason, hops: vec![hop] });
@@ -477,12 +507,20 @@ fn cell(world: &World, path: &AccessPath, principal: &str, route: Route, column:
         if via_s3 && allowed == 0 {
             continue;
         }
-        let Some((resource, extra)) = action_request(path, action) else { continue };
-        let mut context = base_context(secure || via_s3);
-        context.extend(extra);
-        let resource_account = action.starts_with("s3:").then(|| path.bucket_owner.clone());
-        let request = Request { principal: acting.clone(), action: action.clone(), resource, resource_account, context };
-        let hop = decide(world, &request)?;
+        let tls = secure || via_s3;
+        let hop = match asked.actions.get(&(action.clone(), tls)) {
+            Some(hop) => hop.clone(),
+            None => {
+                let Some((resource, extra)) = action_request(path, action) else { continue };
+                let mut context = base_context(tls);
+                context.extend(extra);
+                let resource_account = action.starts_with("s3:").then(|| path.bucket_owner.clone());
+                let request = Request { principal: acting.clone(), action: action.clone(), resource, resource_account, context };
+                let hop = decide(world, &request)?;
+                asked.actions.insert((action.clone(), tls), hop.clone());
+                hop
+            }
+        };
         if hop.outcome == Outcome::Allow {
             allowed += 1;
         } else {

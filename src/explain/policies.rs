@@ -5,6 +5,7 @@
 //! evaluator world from any of them the same way, so the three access matrices differ only where what was read
 //! differs.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::Value as Json;
@@ -152,18 +153,20 @@ pub fn from_model(module: &Module) -> ModulePolicies {
             _ => {}
         }
     }
+    // Indexed by name, so attaching a thousand clients' policies stays linear.
+    let roles: BTreeMap<String, usize> = policies.roles.iter().enumerate().map(|(index, role)| (role.name.clone(), index)).collect();
+    let buckets: BTreeMap<String, usize> =
+        policies.buckets.iter().enumerate().map(|(index, bucket)| (bucket.name.clone(), index)).collect();
     for resource in &module.resources {
         match resource {
             Resource::ManagedPolicy(policy) => {
-                let role = resolver.value(&policy.attached_role);
-                if let Some(role) = policies.roles.iter_mut().find(|candidate| candidate.name == role) {
-                    role.policies.push(NamedPolicy { name: policy.name.clone(), document: json(&policy.document) });
+                if let Some(&index) = roles.get(&resolver.value(&policy.attached_role)) {
+                    policies.roles[index].policies.push(NamedPolicy { name: policy.name.clone(), document: json(&policy.document) });
                 }
             }
             Resource::BucketPolicy(policy) => {
-                let bucket = resolver.value(&policy.bucket.attribute(Attribute::Name));
-                if let Some(bucket) = policies.buckets.iter_mut().find(|candidate| candidate.name == bucket) {
-                    bucket.policy = Some(json(&policy.document));
+                if let Some(&index) = buckets.get(&resolver.value(&policy.bucket.attribute(Attribute::Name))) {
+                    policies.buckets[index].policy = Some(json(&policy.document));
                 }
             }
             _ => {}

@@ -1,5 +1,6 @@
-//! The one integration-test binary: golden trees, the bad-blueprint corpus, determinism, the CLI, and the
-//! external validators (terraform, cfn-lint) over the golden output.
+//! The one integration-test binary: golden trees, the bad-blueprint corpus, determinism, the CLI, the access
+//! proofs (from the model and from both emitted targets), and the external validators (terraform, cfn-lint) over
+//! the golden output.
 
 mod support;
 
@@ -14,5 +15,7 @@ mod external;
 mod golden;
 mod init;
 mod install;
+mod properties;
 mod safe_writes;
 mod scenarios;
+mod targets;

@@ -6,6 +6,12 @@
 //! [`AccessPath`]: the caller through its role with the right external ID, with a wrong or missing one, over
 //! plain HTTP, the caller's account's other principals, and an unrelated account.
 //!
+//! [`world`] is [`world_from_policies`] over [`policies::from_model`], and [`matrix`] is [`matrix_in`] over that
+//! world: the same matrix can be computed from what an emitted target grants. [`from_cloudformation`] and
+//! [`from_terraform`] read a module's template or Terraform files back into [`ModulePolicies`]. The readers read
+//! emitted files only, never the model, so a matrix from a target equals the model's only when the emitter kept
+//! the model's meaning.
+//!
 //! Context that real requests always carry is given explicitly, never defaulted: `aws:SecureTransport` and
 //! `aws:CurrentTime` (fixed at [`EVALUATION_TIME`], so the matrix is the same every run).
 
@@ -13,11 +19,16 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub mod from_cloudformation;
+pub mod from_terraform;
+pub mod policies;
+
+pub use policies::{Environment, ModulePolicies, ReadError, ReadErrorKind};
+
 use crate::eval::{self, Decision, LabelledPolicy, Outcome, Request, World};
 use crate::model::capability::{self, Capability};
 use crate::model::policy::PolicyDocument;
 use crate::model::resolve::Resolver;
-use crate::model::resource::Resource;
 use crate::model::{AccessPath, Caller, Deployment, Module};
 
 /// The time every request is evaluated at. Fixed so the matrix is deterministic.
@@ -39,7 +50,7 @@ pub enum Columns {
 }
 
 /// The whole matrix of one deployment.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Matrix {
     /// The blueprint's name.
     pub blueprint: String,
@@ -50,7 +61,7 @@ pub struct Matrix {
 }
 
 /// One path through the policies.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
     /// What the path is, in words.
     pub path: String,
@@ -65,7 +76,7 @@ pub struct Row {
 }
 
 /// The decision for one path and one column.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Cell {
     /// Allow when every request the column needs is allowed; otherwise the first refusal's outcome.
     pub outcome: Outcome,
@@ -78,7 +89,7 @@ pub struct Cell {
 }
 
 /// One request on a path and its decision.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Hop {
     /// Who asked.
     pub principal: String,
@@ -106,11 +117,15 @@ impl std::fmt::Display for ExplainError {
 
 impl std::error::Error for ExplainError {}
 
-fn parse_policy(label: String, document: &PolicyDocument, resolver: &Resolver<'_>) -> Result<LabelledPolicy, ExplainError> {
+fn parse_policy(label: String, json: &serde_json::Value) -> Result<LabelledPolicy, ExplainError> {
+    let parsed = eval::PolicyDocument::from_json(json).map_err(|error| ExplainError(format!("{label}: {error}")))?;
+    Ok(LabelledPolicy::new(label, parsed))
+}
+
+fn parse_model_policy(label: String, document: &PolicyDocument, resolver: &Resolver<'_>) -> Result<LabelledPolicy, ExplainError> {
     let json = serde_json::to_value(document.to_aws_json(&|part| resolver.part(part)))
         .map_err(|error| ExplainError(format!("{label}: {error}")))?;
-    let parsed = eval::PolicyDocument::from_json(&json).map_err(|error| ExplainError(format!("{label}: {error}")))?;
-    Ok(LabelledPolicy::new(label, parsed))
+    parse_policy(label, &json)
 }
 
 /// The evaluator's world for a deployment: what its modules create, plus the callers its paths start from.
@@ -119,11 +134,28 @@ fn parse_policy(label: String, document: &PolicyDocument, resolver: &Resolver<'_
 ///
 /// Returns an error when a generated policy is not one the evaluator reads, which means a bug in bucketbridge.
 pub fn world(deployment: &Deployment) -> Result<(World, Callers), ExplainError> {
+    let modules: Vec<ModulePolicies> = deployment.modules.iter().map(policies::from_model).collect();
+    world_from_policies(deployment, &modules)
+}
+
+/// The evaluator's world from the policies of a deployment's modules, however they were read (from the model,
+/// or back from an emitted target), plus what lies outside the modules: the callers the deployment's paths start
+/// from and the statements its manual steps ask an existing key's owner to add.
+///
+/// # Errors
+///
+/// Returns an error when a policy is not one the evaluator reads, or two modules create the same thing.
+pub fn world_from_policies(deployment: &Deployment, modules: &[ModulePolicies]) -> Result<(World, Callers), ExplainError> {
     let mut world = World::new();
-    let world_error = |error: eval::WorldError| ExplainError(error.to_string());
-    for module in &deployment.modules {
+    for module in modules {
         add_module(&mut world, module)?;
     }
+    let callers = add_callers(&mut world, deployment)?;
+    Ok((world, callers))
+}
+
+fn add_callers(world: &mut World, deployment: &Deployment) -> Result<Callers, ExplainError> {
+    let world_error = |error: eval::WorldError| ExplainError(error.to_string());
     let outsider_account = OUTSIDER_ACCOUNTS
         .into_iter()
         .find(|account| !deployment.modules.iter().any(|module| module.account == *account))
@@ -142,11 +174,18 @@ pub fn world(deployment: &Deployment) -> Result<(World, Callers), ExplainError> 
     for path in &deployment.access_paths {
         if let (Some(key_arn), Some(module)) = (&path.kms_key_arn, deployment.modules.first()) {
             if world.key(key_arn).is_none() {
-                add_existing_key(&mut world, module, key_arn)?;
+                add_existing_key(world, module, key_arn)?;
             }
         }
     }
     let mut callers = Callers { outsider, by_path: Vec::new() };
+    // One resolver for every path: building one indexes the whole module, so one per path would make a
+    // thousand-client matrix quadratic.
+    let resolver = match deployment.modules.first() {
+        Some(module) => Resolver::new(module),
+        None if deployment.access_paths.is_empty() => return Ok(callers),
+        None => return Err(ExplainError("a deployment without modules has access paths".into())),
+    };
     for path in &deployment.access_paths {
         if world.bucket(&path.bucket).is_none() {
             // A bucket the deployment does not create (an existing one, or the stand-in for every bucket): its
@@ -157,9 +196,7 @@ pub fn world(deployment: &Deployment) -> Result<(World, Callers), ExplainError> 
             Caller::Account { account, assume_role_policy } => {
                 let words = crate::model::resource::identifier_words(&path.name).join("-");
                 let operator = format!("arn:{partition}:iam::{account}:user/{words}-operator");
-                let module =
-                    deployment.modules.first().ok_or_else(|| ExplainError("a deployment without modules has access paths".into()))?;
-                let policy = parse_policy(format!("{} handoff policy", path.name), assume_role_policy, &Resolver::new(module))?;
+                let policy = parse_model_policy(format!("{} handoff policy", path.name), assume_role_policy, &resolver)?;
                 world.add_user(&operator, vec![policy]).map_err(world_error)?;
                 let administrator = format!("arn:{partition}:iam::{account}:user/administrator");
                 if world.user(&administrator).is_none() {
@@ -213,7 +250,7 @@ pub fn world(deployment: &Deployment) -> Result<(World, Callers), ExplainError> 
         };
         callers.by_path.push(path_callers);
     }
-    Ok((world, callers))
+    Ok(callers)
 }
 
 /// The principals the matrix's rows start from.
@@ -250,47 +287,26 @@ fn empty_policy() -> Result<eval::PolicyDocument, ExplainError> {
         .map_err(|error| ExplainError(error.to_string()))
 }
 
-fn add_module(world: &mut World, module: &Module) -> Result<(), ExplainError> {
-    let resolver = Resolver::new(module);
+fn add_module(world: &mut World, module: &ModulePolicies) -> Result<(), ExplainError> {
     let world_error = |error: eval::WorldError| ExplainError(error.to_string());
-    let mut attached: BTreeMap<String, Vec<LabelledPolicy>> = BTreeMap::new();
-    for resource in &module.resources {
-        if let Resource::ManagedPolicy(policy) = resource {
-            let role = resolver.value(&policy.attached_role);
-            let labelled = parse_policy(format!("{} policy {}", module.name, policy.name), &policy.document, &resolver)?;
-            attached.entry(role).or_default().push(labelled);
-        }
+    for role in &module.roles {
+        let trust = parse_policy(format!("trust policy of {}", role.name), &role.trust_policy)?;
+        let attached = role
+            .policies
+            .iter()
+            .map(|policy| parse_policy(format!("{} policy {}", module.module, policy.name), &policy.document))
+            .collect::<Result<Vec<_>, _>>()?;
+        world.add_role(&role.arn, trust, attached).map_err(world_error)?;
     }
-    let mut bucket_policies: BTreeMap<String, LabelledPolicy> = BTreeMap::new();
-    for resource in &module.resources {
-        if let Resource::BucketPolicy(policy) = resource {
-            let bucket = resolver.value(&policy.bucket.attribute(crate::model::value::Attribute::Name));
-            bucket_policies.insert(bucket.clone(), parse_policy(format!("bucket policy of {bucket}"), &policy.document, &resolver)?);
-        }
+    for bucket in &module.buckets {
+        let policy = match &bucket.policy {
+            Some(json) => Some(parse_policy(format!("bucket policy of {}", bucket.name), json)?),
+            None => None,
+        };
+        world.add_bucket(&bucket.name, &module.account, policy).map_err(world_error)?;
     }
-    for resource in &module.resources {
-        match resource {
-            Resource::Role(role) => {
-                let arn = resolver.value(&role.id.attribute(crate::model::value::Attribute::Arn));
-                let trust = parse_policy(format!("trust policy of {}", role.name), &role.trust_policy, &resolver)?;
-                world.add_role(&arn, trust, attached.remove(&role.name).unwrap_or_default()).map_err(world_error)?;
-            }
-            Resource::Bucket(bucket) => {
-                world.add_bucket(&bucket.name, &module.account, bucket_policies.remove(&bucket.name)).map_err(world_error)?;
-            }
-            Resource::KmsKey(key) => {
-                let arn = resolver.value(&key.id.attribute(crate::model::value::Attribute::Arn));
-                world.add_key(&arn, parse_policy(format!("key policy of {arn}"), &key.key_policy, &resolver)?).map_err(world_error)?;
-            }
-            Resource::ExistingRole(role) => {
-                // The role exists already and its trust policy is not ours; the policies the module attaches to it
-                // are what the matrix needs.
-                let arn = format!("arn:{}:iam::{}:role/{}", module.partition, module.account, role.name);
-                let trust = LabelledPolicy::new(format!("trust policy of {} (not managed here)", role.name), empty_policy()?);
-                world.add_role(&arn, trust, attached.remove(&role.name).unwrap_or_default()).map_err(world_error)?;
-            }
-            _ => {}
-        }
+    for key in &module.keys {
+        world.add_key(&key.arn, parse_policy(format!("key policy of {}", key.arn), &key.key_policy)?).map_err(world_error)?;
     }
     Ok(())
 }
@@ -301,7 +317,7 @@ fn add_existing_key(world: &mut World, module: &Module, key_arn: &str) -> Result
     let resolver = Resolver::new(module);
     let statements: Vec<_> = module.manual_steps.iter().flat_map(|step| step.document.statements.iter().cloned()).collect();
     let document = PolicyDocument::new(statements);
-    let policy = parse_policy(format!("key policy of {key_arn} (after the manual step)"), &document, &resolver)?;
+    let policy = parse_model_policy(format!("key policy of {key_arn} (after the manual step)"), &document, &resolver)?;
     world.add_key(key_arn, policy).map_err(|error| ExplainError(error.to_string()))
 }
 
@@ -479,13 +495,24 @@ fn planned_rows(path: &AccessPath, callers: &PathCallers) -> Vec<PlannedRow> {
 /// Returns an error when a generated policy or request is not one the evaluator reads, which is a bug.
 pub fn matrix(deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainError> {
     let (world, callers) = world(deployment)?;
+    matrix_in(&world, &callers, deployment, kind)
+}
+
+/// Evaluates the matrix of a deployment's access paths in a given world, whose callers came from
+/// [`world_from_policies`] for the same deployment.
+///
+/// # Errors
+///
+/// Returns an error when a request is not one the evaluator reads, which is a bug.
+pub fn matrix_in(world: &World, callers: &Callers, deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainError> {
     let columns = columns(deployment, kind);
     let mut rows = Vec::new();
     for (index, (path, path_callers)) in deployment.access_paths.iter().zip(&callers.by_path).enumerate() {
         for planned in planned_rows(path, path_callers) {
+            let mut asked = Asked::default();
             let cells = columns
                 .iter()
-                .map(|column| cell(&world, path, &planned.principal, &planned.route, column))
+                .map(|column| cell(world, path, &planned.principal, &planned.route, column, &mut asked))
                 .collect::<Result<Vec<_>, _>>()?;
             rows.push(Row {
                 path: planned.label,
@@ -504,8 +531,11 @@ pub fn matrix(deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainE
             ),
             ("an unrelated account, directly on the bucket", Route::Direct),
         ] {
-            let cells =
-                columns.iter().map(|column| cell(&world, first, &callers.outsider, &route, column)).collect::<Result<Vec<_>, _>>()?;
+            let mut asked = Asked::default();
+            let cells = columns
+                .iter()
+                .map(|column| cell(world, first, &callers.outsider, &route, column, &mut asked))
+                .collect::<Result<Vec<_>, _>>()?;
             rows.push(Row { path: label.to_owned(), principal: callers.outsider.clone(), intended: false, access_path: None, cells });
         }
     }
@@ -553,7 +583,27 @@ fn partition_of(arn: &str) -> &str {
     arn.split(':').nth(1).unwrap_or("aws")
 }
 
-fn cell(world: &World, path: &AccessPath, principal: &str, route: &Route, column: &Column) -> Result<Cell, ExplainError> {
+/// The requests one row has already made, with their decisions.
+///
+/// Every cell of a row starts from the same principal on the same path, and columns share requests (AssumeRole
+/// in every one, `s3:GetBucketLocation` or `kms:Decrypt` in several), so each request is decided once per row.
+/// The evaluator is a function of the world and the request, so a remembered decision is the decision.
+#[derive(Default)]
+struct Asked {
+    /// The row's AssumeRole request, once made.
+    assume_role: Option<Hop>,
+    /// Each action's request, by action and whether it was made over TLS.
+    actions: BTreeMap<(String, bool), Hop>,
+}
+
+fn cell(
+    world: &World,
+    path: &AccessPath,
+    principal: &str,
+    route: &Route,
+    column: &Column,
+    asked: &mut Asked,
+) -> Result<Cell, ExplainError> {
     let mut hops = Vec::new();
     let (acting, secure) = match route {
         Route::Direct => (principal.to_owned(), true),
@@ -570,14 +620,19 @@ fn cell(world: &World, path: &AccessPath, principal: &str, route: &Route, column
                 }
                 (ExternalId::Missing, _) => {}
             }
-            let request = Request {
-                principal: principal.to_owned(),
-                action: "sts:AssumeRole".into(),
-                resource: path.role_arn.clone(),
-                resource_account: None,
-                context,
+            let hop = match &asked.assume_role {
+                Some(hop) => hop.clone(),
+                None => {
+                    let request = Request {
+                        principal: principal.to_owned(),
+                        action: "sts:AssumeRole".into(),
+                        resource: path.role_arn.clone(),
+                        resource_account: None,
+                        context,
+                    };
+                    asked.assume_role.insert(decide(world, &request)?).clone()
+                }
             };
-            let hop = decide(world, &request)?;
             if hop.outcome != Outcome::Allow {
                 let reason = format!("sts:AssumeRole: {}", hop.reason);
                 return Ok(Cell { outcome: hop.outcome, partial: false, reason, hops: vec![hop] });
@@ -597,12 +652,20 @@ fn cell(world: &World, path: &AccessPath, principal: &str, route: &Route, column
         if via_s3 && allowed == 0 {
             continue;
         }
-        let Some((resource, extra)) = action_request(path, action) else { continue };
-        let mut context = base_context(secure || via_s3);
-        context.extend(extra);
-        let resource_account = action.starts_with("s3:").then(|| path.bucket_owner.clone());
-        let request = Request { principal: acting.clone(), action: action.clone(), resource, resource_account, context };
-        let hop = decide(world, &request)?;
+        let tls = secure || via_s3;
+        let hop = match asked.actions.get(&(action.clone(), tls)) {
+            Some(hop) => hop.clone(),
+            None => {
+                let Some((resource, extra)) = action_request(path, action) else { continue };
+                let mut context = base_context(tls);
+                context.extend(extra);
+                let resource_account = action.starts_with("s3:").then(|| path.bucket_owner.clone());
+                let request = Request { principal: acting.clone(), action: action.clone(), resource, resource_account, context };
+                let hop = decide(world, &request)?;
+                asked.actions.insert((action.clone(), tls), hop.clone());
+                hop
+            }
+        };
         if hop.outcome == Outcome::Allow {
             allowed += 1;
         } else {

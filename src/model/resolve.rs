@@ -40,7 +40,7 @@ impl<'m> Resolver<'m> {
                         (profile.name.clone(), format!("arn:{partition}:iam::{account}:instance-profile/{}", profile.name))
                     }
                     Resource::KmsKey(key) => {
-                        let key_id = stand_in_key_id(&module.name, &key.id);
+                        let key_id = stand_in_key_id(&module.name, &key.id.words);
                         (key_id.clone(), format!("arn:{partition}:kms:{region}:{account}:key/{key_id}"))
                     }
                     Resource::KmsAlias(alias) => (alias.name.clone(), format!("arn:{partition}:kms:{region}:{account}:{}", alias.name)),
@@ -80,8 +80,10 @@ impl<'m> Resolver<'m> {
     }
 }
 
-/// The stand-in ID of a key the module creates.
-fn stand_in_key_id(module: &str, key: &ResourceId) -> String {
-    let name = if key.words.is_empty() { "this".to_owned() } else { key.words.join("-") };
+/// The stand-in ID of a key that module `module` creates, named by the key's identifier words
+/// (`bucketbridge-owner-this` for the module's main key). The readers of emitted targets use it too, so a key
+/// has the same ARN whichever way its module was read.
+pub fn stand_in_key_id(module: &str, words: &[String]) -> String {
+    let name = if words.is_empty() { "this".to_owned() } else { words.join("-") };
     format!("bucketbridge-{module}-{name}")
 }

@@ -1,5 +1,6 @@
 //! Shared test plumbing: the repository layout, blessing, and tree comparison with diffs.
 
+pub mod targets;
 pub mod tree;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,209 @@
+//! Deploys every generated module to an AWS emulator (moto) and checks what it built and who gets in.
+//!
+//! For every example blueprint and every module, `tests/deploy/deploy.py` (boto3) runs one deployment
+//! against a fresh `moto.server` on a free loopback port whose account is the blueprint's:
+//! Terraform (`init -plugin-dir`, `apply`, a second `plan -detailed-exitcode` that must be empty, a `destroy`
+//! that `prevent_destroy` must refuse), CloudFormation (`create_stack`, `delete_stack` that must retain buckets
+//! and keys), and for both the wrong-account guard. After each deployment it reads everything back and
+//! compares it with the expectations this file derives from bucketbridge's model (`deploy/expect.rs`).
+//!
+//! The Rust side owns every expectation and every judgement that needs bucketbridge: the model's resolved
+//! values, the skip list, and the evaluator's predictions for the front-door calls (`deploy/front_door.rs`).
+//! Python does what needs boto3 and the emulator, and reports back as JSON.
+//!
+//! Tools: `BUCKETBRIDGE_PYTHON` (default `.venv/bin/python` in the repository, then `python3`) must import
+//! moto, boto3 and yaml; Terraform and its provider mirror are found as in `external.rs`. Where one is missing
+//! a developer's run skips loudly; with `CI=true` it fails.
+
+mod expect;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use crate::external;
+use crate::support;
+
+/// An account no blueprint uses, for the wrong-account deployments.
+const WRONG_ACCOUNT: &str = "999988887777";
+
+/// What moto 5.2.1 cannot create or show, per target: (target, resource kind, field, why).
+///
+/// `deploy.py` still reads each field back; a skipped field that shows the expected value fails the run,
+/// so an entry that moto no longer needs cannot linger. Every skip that applied is printed after the run.
+pub const SKIPS: &[(&str, &str, &str, &str)] = &[];
+
+/// Properties removed from a template before `create_stack`, because moto fails on them: (type, property, why).
+pub const CFN_STRIP: &[(&str, &str, &str)] = &[];
+
+fn skips_json() -> Value {
+    Value::Array(
+        SKIPS
+            .iter()
+            .map(|(target, kind, field, reason)| json!({"target": target, "kind": kind, "field": field, "reason": reason}))
+            .collect(),
+    )
+}
+
+fn cfn_strip_json() -> Value {
+    Value::Array(CFN_STRIP.iter().map(|(kind, property, reason)| json!({"type": kind, "property": property, "reason": reason})).collect())
+}
+
+/// The Python that runs `deploy.py`, if one with moto, boto3 and yaml is found.
+fn python() -> Option<PathBuf> {
+    let candidates: Vec<PathBuf> = match std::env::var("BUCKETBRIDGE_PYTHON") {
+        Ok(program) => vec![PathBuf::from(program)],
+        Err(_) => vec![support::repo().join(".venv/bin/python"), PathBuf::from("python3")],
+    };
+    candidates.into_iter().find(|program| {
+        Command::new(program).args(["-c", "import moto, boto3, yaml, flask"]).output().is_ok_and(|output| output.status.success())
+    })
+}
+
+/// Everything a deployment needs, or `None` after a loud skip (a failure in CI).
+struct Tools {
+    python: PathBuf,
+    terraform: PathBuf,
+    plugins: PathBuf,
+}
+
+fn tools() -> Option<Tools> {
+    let Some(python) = python() else {
+        external::missing("moto and boto3", "run `.ci/run`, or set BUCKETBRIDGE_PYTHON to a Python with moto[server]==5.2.1 and boto3");
+        return None;
+    };
+    let Some(terraform) = external::terraform() else {
+        external::missing("terraform", "install Terraform or set BUCKETBRIDGE_TERRAFORM");
+        return None;
+    };
+    let Some(plugins) = external::plugin_dir() else {
+        external::missing(
+            "a hashicorp/aws provider mirror",
+            "set BUCKETBRIDGE_TF_PLUGIN_DIR to a folder holding registry.terraform.io/hashicorp/aws",
+        );
+        return None;
+    };
+    Some(Tools { python, terraform, plugins })
+}
+
+/// One module of one example blueprint, with what it must hold.
+struct Case {
+    name: String,
+    terraform_module: PathBuf,
+    template: PathBuf,
+    expect: Value,
+}
+
+fn cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for path in support::example_blueprints() {
+        let compiled = support::compile_example(&path);
+        let deployment = &compiled.deployment;
+        for module in &deployment.modules {
+            let golden = support::repo().join("golden").join(&deployment.name);
+            cases.push(Case {
+                name: format!("{}/{}", deployment.name, module.name),
+                terraform_module: golden.join("terraform").join(&module.name),
+                template: golden.join("cloudformation").join(format!("{}.yaml", module.name)),
+                expect: expect::module(deployment, module),
+            });
+        }
+    }
+    cases
+}
+
+/// Runs `deploy.py` in one mode for one module and returns its report.
+fn run(tools: &Tools, case: &Case, mode: &str, extra: Value) -> Value {
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    let mut plan = json!({
+        "mode": mode,
+        "expect": case.expect,
+        "terraform": tools.terraform,
+        "plugin_dir": tools.plugins,
+        "terraform_module": case.terraform_module,
+        "template": case.template,
+        "wrong_account": WRONG_ACCOUNT,
+        "skips": skips_json(),
+        "cfn_strip": cfn_strip_json(),
+        "moto_limits": [],
+    });
+    if let (Value::Object(plan), Value::Object(extra)) = (&mut plan, extra) {
+        plan.extend(extra);
+    }
+    let plan_path = scratch.path().join("plan.json");
+    let report_path = scratch.path().join("report.json");
+    std::fs::write(&plan_path, serde_json::to_vec_pretty(&plan).expect("plan serializes")).expect("plan is written");
+    let output = Command::new(&tools.python)
+        .arg(support::repo().join("tests/deploy/deploy.py"))
+        .arg(&plan_path)
+        .arg(&report_path)
+        .output()
+        .expect("deploy.py runs");
+    let report = std::fs::read(&report_path).unwrap_or_else(|error| {
+        panic!(
+            "{} {mode}: deploy.py wrote no report ({error}), exit {:?}:\n{}{}",
+            case.name,
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    serde_json::from_slice(&report).expect("the report is JSON")
+}
+
+fn strings(report: &Value, field: &str) -> Vec<String> {
+    report[field]
+        .as_array()
+        .map(|items| items.iter().map(|item| item.as_str().unwrap_or_default().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// Prints what was skipped and how long each step took, so a passing run still shows its gaps.
+fn print_summary(case: &Case, mode: &str, report: &Value) {
+    let steps: Vec<String> = report["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|step| format!("{} {}s", step["step"].as_str().unwrap_or_default(), step["seconds"]))
+        .collect();
+    eprintln!("deploy {} {mode}: {}", case.name, steps.join(", "));
+    for skip in report["skips"].as_array().into_iter().flatten() {
+        eprintln!(
+            "  SKIPPED {} {} ({}): {}; moto shows {}",
+            skip["resource"].as_str().unwrap_or_default(),
+            skip["field"].as_str().unwrap_or_default(),
+            skip["target"].as_str().unwrap_or_default(),
+            skip["reason"].as_str().unwrap_or_default(),
+            skip["found"]
+        );
+    }
+    for limit in report["limits"].as_array().into_iter().flatten() {
+        eprintln!("  KNOWN MOTO LIMIT {}: {}", limit["limit"].as_str().unwrap_or_default(), limit["observed"].as_str().unwrap_or_default());
+    }
+}
+
+/// Deploys every module in `mode` and fails with every failure of every module.
+fn deploy_all(mode: &str, extra: impl Fn(&Case) -> Value) -> Option<Vec<(String, Value)>> {
+    let tools = tools()?;
+    let mut failures = Vec::new();
+    let mut reports = Vec::new();
+    for case in cases() {
+        let report = run(&tools, &case, mode, extra(&case));
+        print_summary(&case, mode, &report);
+        failures.extend(strings(&report, "failures").into_iter().map(|failure| format!("{} {mode}: {failure}", case.name)));
+        reports.push((case.name.clone(), report));
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+    Some(reports)
+}
+
+#[test]
+fn terraform_modules_deploy_idempotently_and_refuse_destroy() {
+    deploy_all("terraform", |_| json!({}));
+}
+
+#[test]
+fn terraform_modules_refuse_another_account() {
+    deploy_all("wrong-account-terraform", |_| json!({}));
+}

@@ -16,6 +16,7 @@
 //! a developer's run skips loudly; with `CI=true` it fails.
 
 mod expect;
+mod front_door;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -123,6 +124,7 @@ struct Case {
     terraform_module: PathBuf,
     template: PathBuf,
     expect: Value,
+    front_door: Option<front_door::Plan>,
 }
 
 fn cases() -> Vec<Case> {
@@ -137,6 +139,7 @@ fn cases() -> Vec<Case> {
                 terraform_module: golden.join("terraform").join(&module.name),
                 template: golden.join("cloudformation").join(format!("{}.yaml", module.name)),
                 expect: expect::module(deployment, module),
+                front_door: front_door::plan(deployment, module),
             });
         }
     }
@@ -213,13 +216,15 @@ fn print_summary(case: &Case, mode: &str, report: &Value) {
     }
 }
 
-/// Deploys every module in `mode` and fails with every failure of every module.
-fn deploy_all(mode: &str, extra: impl Fn(&Case) -> Value) -> Option<Vec<(String, Value)>> {
-    let tools = tools()?;
+/// Deploys every module in `mode` and fails with every failure of every module; with `front_door`, also
+/// makes the front-door calls after the deployment and judges them.
+fn deploy_all(mode: &str, with_front_door: bool) {
+    let Some(tools) = tools() else { return };
     let mut failures = Vec::new();
-    let mut reports = Vec::new();
     for case in cases() {
-        let report = run(&tools, &case, mode, extra(&case));
+        let front_door = case.front_door.as_ref().filter(|_| with_front_door);
+        let extra = front_door.map_or_else(|| json!({}), |plan| json!({"frontdoor": plan.json}));
+        let report = run(&tools, &case, mode, extra);
         if let Ok(folder) = std::env::var("BUCKETBRIDGE_DEPLOY_REPORTS") {
             let file = format!("{}-{mode}.json", case.name.replace('/', "-"));
             std::fs::write(Path::new(&folder).join(file), serde_json::to_vec_pretty(&report).expect("report serializes"))
@@ -227,28 +232,31 @@ fn deploy_all(mode: &str, extra: impl Fn(&Case) -> Value) -> Option<Vec<(String,
         }
         print_summary(&case, mode, &report);
         failures.extend(strings(&report, "failures").into_iter().map(|failure| format!("{} {mode}: {failure}", case.name)));
-        reports.push((case.name.clone(), report));
+        if let Some(plan) = front_door {
+            let (front_door_failures, table) = front_door::judge(&format!("{} {mode}", case.name), plan, &report);
+            eprintln!("  front door ({} calls):\n{}", plan.calls.len(), table.join("\n"));
+            failures.extend(front_door_failures);
+        }
     }
     assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
-    Some(reports)
 }
 
 #[test]
 fn terraform_modules_deploy_idempotently_and_refuse_destroy() {
-    deploy_all("terraform", |_| json!({}));
+    deploy_all("terraform", false);
 }
 
 #[test]
 fn terraform_modules_refuse_another_account() {
-    deploy_all("wrong-account-terraform", |_| json!({}));
+    deploy_all("wrong-account-terraform", false);
 }
 
 #[test]
 fn cloudformation_templates_deploy_and_retain_data_on_delete() {
-    deploy_all("cloudformation", |_| json!({}));
+    deploy_all("cloudformation", true);
 }
 
 #[test]
 fn cloudformation_templates_guard_the_account() {
-    deploy_all("wrong-account-cloudformation", |_| json!({}));
+    deploy_all("wrong-account-cloudformation", false);
 }

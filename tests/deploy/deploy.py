@@ -134,7 +134,11 @@ class Emulator:
         `set_initial_no_auth_action_count` decorator uses in server mode; it also restarts the count.
         """
         request = urllib.request.Request(
-            f"{self.endpoint}/moto-api/reset-auth", data=str(initial_no_auth_action_count).encode(), method="POST"
+            f"{self.endpoint}/moto-api/reset-auth",
+            data=str(initial_no_auth_action_count).encode(),
+            method="POST",
+            # Not form-encoded (urllib's default), or Flask consumes the body as a form and moto reads nothing.
+            headers={"Content-Type": "application/octet-stream"},
         )
         urllib.request.urlopen(request, timeout=5).read()
 
@@ -590,10 +594,31 @@ def deploy_terraform(plan, report, workdir):
         read_back(emulator, expect, report, Skips(plan["skips"], Report(), "terraform"))
         report.step("read-back after refused destroy", started)
 
-        if plan.get("frontdoor"):
-            started = time.monotonic()
-            front_door(emulator, plan, replacements, report)
-            report.step("front door", started)
+        tls_deny_probe(emulator, expect, report)
+
+
+def tls_deny_probe(emulator, expect, report):
+    """Records why the front door runs after the CloudFormation deployment only.
+
+    moto 5.2.1 enforces a bucket policy's Deny statements on object requests with every condition treated as
+    met (`FakeBucket.get_permission` without request values), so the TLS deny refuses every object request,
+    the owner's included. This probe shows it is still so: if moto starts letting the owner's upload through,
+    the front door can run after the Terraform deployment too, and this fails to say so.
+    """
+    bucket = next((bucket for bucket in expect["buckets"] if bucket["policy"] is not None), None)
+    if bucket is None:
+        return
+    outcome, detail = attempt(lambda: emulator.client("s3", expect["region"]).put_object(Bucket=bucket["name"], Key="probe", Body=b"probe"))
+    if outcome == "allowed":
+        report.fail("front door", "bucket policy in moto", "moto now lets the owner's upload through the bucket policy; run the front door after Terraform too")
+    else:
+        report.limits.append(
+            {
+                "limit": "BucketPolicyDeny",
+                "observed": f"after the Terraform deployment moto refuses the owner's PutObject on {bucket['name']} ({detail}): "
+                "it applies DenyInsecureTransport with its condition treated as met, so the front door runs after the CloudFormation deployment",
+            }
+        )
 
 
 def wrong_account_terraform(plan, report, workdir):
@@ -840,7 +865,7 @@ def attempt(call):
         return "allowed", call()
     except botocore.exceptions.ClientError as error:
         code = error_code(error)
-        if code in ("AccessDenied", "AccessDeniedException", "InvalidClientTokenId", "InvalidAccessKeyId"):
+        if code in ("AccessDenied", "AccessDeniedException", "InvalidClientTokenId", "InvalidAccessKeyId", "403"):
             return "denied", code
         return "error", f"{code}: {error}"
 

@@ -6,6 +6,8 @@
 //! that `prevent_destroy` must refuse), CloudFormation (`create_stack`, `delete_stack` that must retain buckets
 //! and keys), and for both the wrong-account guard. After each deployment it reads everything back and
 //! compares it with the expectations this file derives from bucketbridge's model (`deploy/expect.rs`).
+//! After the CloudFormation deployment it also makes the front-door calls (`deploy/front_door.rs`); the
+//! README's "Deploy tests" section says why not after Terraform, and lists what moto does not model.
 //!
 //! The Rust side owns every expectation and every judgement that needs bucketbridge: the model's resolved
 //! values, the skip list, and the evaluator's predictions for the front-door calls (`deploy/front_door.rs`).
@@ -159,7 +161,6 @@ fn run(tools: &Tools, case: &Case, mode: &str, extra: Value) -> Value {
         "wrong_account": WRONG_ACCOUNT,
         "skips": skips_json(),
         "cfn_strip": cfn_strip_json(),
-        "moto_limits": [],
     });
     if let (Value::Object(plan), Value::Object(extra)) = (&mut plan, extra) {
         plan.extend(extra);

@@ -14,7 +14,7 @@ use crate::support;
 /// Where provider mirrors are usually found when `BUCKETBRIDGE_TF_PLUGIN_DIR` is not set.
 const PLUGIN_DIR_CANDIDATES: &[&str] = &["/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins"];
 
-fn missing(tool: &str, how: &str) {
+pub fn missing(tool: &str, how: &str) {
     if support::in_ci() {
         panic!("{tool} is required in CI but was not found: {how}");
     }
@@ -25,12 +25,12 @@ fn runs(program: &Path, arg: &str) -> bool {
     Command::new(program).arg(arg).output().is_ok_and(|output| output.status.success())
 }
 
-fn terraform() -> Option<PathBuf> {
+pub fn terraform() -> Option<PathBuf> {
     let program = PathBuf::from(std::env::var("BUCKETBRIDGE_TERRAFORM").unwrap_or_else(|_| "terraform".into()));
     runs(&program, "version").then_some(program)
 }
 
-fn plugin_dir() -> Option<PathBuf> {
+pub fn plugin_dir() -> Option<PathBuf> {
     if let Ok(dir) = std::env::var("BUCKETBRIDGE_TF_PLUGIN_DIR") {
         return Some(PathBuf::from(dir));
     }

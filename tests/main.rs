@@ -1,6 +1,6 @@
 //! The one integration-test binary: golden trees, the bad-blueprint corpus, determinism, the CLI, the access
-//! proofs (from the model and from both emitted targets), and the external validators (terraform, cfn-lint) over
-//! the golden output.
+//! proofs (from the model and from both emitted targets), the external validators (terraform, cfn-lint) over the
+//! golden output, and deployments to an AWS emulator (moto).
 
 mod support;
 
@@ -10,6 +10,7 @@ mod book;
 mod check;
 mod cli;
 mod config;
+mod deploy;
 mod determinism;
 mod external;
 mod golden;

@@ -132,7 +132,7 @@ fn timed_build(root: &Path) -> Duration {
     started.elapsed()
 }
 
-/// `kill -9` at many points of a build of a 2,000-client blueprint: after each, the output folder is the
+/// `kill -9` at many points of a build of a 500-client blueprint: after each, the output folder is the
 /// complete old tree or the complete new one, and the next build cleans up and succeeds.
 #[test]
 fn killing_a_build_at_any_moment_leaves_the_old_or_the_new_tree() {
@@ -140,7 +140,7 @@ fn killing_a_build_at_any_moment_leaves_the_old_or_the_new_tree() {
     std::fs::create_dir(root.path().join("blueprints")).expect("creates blueprints/");
     let blueprint = root.path().join("blueprints/big-exchange.yaml");
     let out = root.path().join("generated");
-    let versions = [big_blueprint(2000, "download"), big_blueprint(2000, "upload")];
+    let versions = [big_blueprint(500, "download"), big_blueprint(500, "upload")];
 
     let mut trees = Vec::new();
     let mut durations = Vec::new();
@@ -172,12 +172,18 @@ fn killing_a_build_at_any_moment_leaves_the_old_or_the_new_tree() {
         state ^= state << 17;
         (state % 10_000) as f64 / 10_000.0
     };
-    let window_start = compile.mul_f64(0.8);
-    let window = full.mul_f64(1.2).saturating_sub(window_start);
+    // Most kill points fall where the tree is written, between compiling and the end of a whole build; a
+    // margin on each side also catches the moments just before writing starts and just after the swap.
+    let window_start = compile.mul_f64(0.95);
+    let window = full.mul_f64(1.05).saturating_sub(window_start);
     let staging = root.path().join(".generated.bucketbridge-new");
     let mut on_disk = 1;
     let (mut mid_write, mut replaced, mut kept) = (0, 0, 0);
-    for _ in 0..8 {
+    // Build times vary with the load of a shared machine, so the kills go on, up to a bound, until two of them
+    // have landed while the new tree was being written: every kill is checked, wherever it lands.
+    let mut kills = 0;
+    while kills < 40 && (kills < 10 || mid_write < 2) {
+        kills += 1;
         // A leftover from the previous kill would count as this kill's; the next build removes it anyway, and
         // the last one is left for the final build to clean up.
         if staging.exists() {
@@ -201,7 +207,7 @@ fn killing_a_build_at_any_moment_leaves_the_old_or_the_new_tree() {
             kept += 1;
         }
     }
-    eprintln!("kills: {mid_write} while the new tree was being written, {kept} left the old tree, {replaced} the new one");
+    eprintln!("kills: {kills}; {mid_write} while the new tree was being written, {kept} left the old tree, {replaced} the new one");
     assert!(mid_write > 0, "no kill landed while the new tree was being written; the test proves nothing");
 
     std::fs::write(&blueprint, &versions[1 - on_disk]).expect("writes the blueprint");

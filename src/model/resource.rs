@@ -223,6 +223,13 @@ pub struct BucketLogging {
     pub target_bucket: Value,
     /// The key prefix logs are written under.
     pub target_prefix: String,
+    /// The log bucket's policy that lets S3 deliver the logs, when this module creates it.
+    ///
+    /// Logging is switched on only once that policy is in place, so no log is attempted before delivery is
+    /// allowed (the moto emulator refuses `PutBucketLogging` before it, see `tests/deploy.rs`).
+    /// Where the bucket's settings are one resource (CloudFormation), the policy cannot come first: it
+    /// names the logged bucket's ARN. S3 then delivers from the moment the policy exists.
+    pub delivery_policy: Option<ResourceId>,
 }
 
 /// A bucket policy.

@@ -333,18 +333,17 @@ impl MainFile {
                     );
                 }
                 if let Some(logging) = &bucket.logging {
-                    self.add(
-                        block(
-                            "resource",
-                            ["aws_s3_bucket_logging", label],
-                            Body::builder()
-                                .add_attribute(("bucket", bucket_name))
-                                .add_attribute(("target_bucket", value(&logging.target_bucket)))
-                                .add_attribute(("target_prefix", string(&logging.target_prefix)))
-                                .build(),
-                        ),
-                        None,
-                    );
+                    let mut body = Body::builder()
+                        .add_attribute(("bucket", bucket_name))
+                        .add_attribute(("target_bucket", value(&logging.target_bucket)))
+                        .add_attribute(("target_prefix", string(&logging.target_prefix)));
+                    let mut comment = None;
+                    if let Some(policy) = &logging.delivery_policy {
+                        body =
+                            body.add_attribute(("depends_on", list([reference(&format!("aws_s3_bucket_policy.{}", self::label(policy)))])));
+                        comment = Some("Logging is switched on once the log bucket's policy lets S3 deliver the logs.");
+                    }
+                    self.add(block("resource", ["aws_s3_bucket_logging", label], body.build()), comment);
                 }
             }
             Resource::BucketPolicy(policy) => {

@@ -51,14 +51,17 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
 
     let mut log_bucket_policy = None;
     let logging = scenario.bucket.access_logs.as_ref().map(|logs| {
+        let mut delivery_policy = None;
         let target_bucket = if logs.create {
             let log_bucket = hardening::log_bucket_id();
             // Server access logs can only be delivered to a bucket encrypted with SSE-S3
             // (S3 guide, "Enabling Amazon S3 server access logging").
             let bucket = hardening::bucket(log_bucket.clone(), &logs.bucket, BucketEncryption::S3Managed, false, None, &tags);
             module.resources.push(Resource::Bucket(bucket));
+            let policy_id = ResourceId::named(ResourceKind::BucketPolicy, "log");
+            delivery_policy = Some(policy_id.clone());
             log_bucket_policy = Some(BucketPolicy {
-                id: ResourceId::named(ResourceKind::BucketPolicy, "log"),
+                id: policy_id,
                 bucket: log_bucket.clone(),
                 document: PolicyDocument::new(vec![
                     hardening::allow_server_access_log_delivery(&log_bucket, &logs.prefix, &bucket_id, &owner.account),
@@ -69,7 +72,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
         } else {
             Value::literal(&logs.bucket)
         };
-        BucketLogging { target_bucket, target_prefix: logs.prefix.clone() }
+        BucketLogging { target_bucket, target_prefix: logs.prefix.clone(), delivery_policy }
     });
 
     let mut handoffs = Vec::new();

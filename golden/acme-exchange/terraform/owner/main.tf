@@ -132,10 +132,12 @@ resource "aws_s3_bucket_versioning" "this" {
   }
 }
 
+# Logging is switched on once the log bucket's policy lets S3 deliver the logs.
 resource "aws_s3_bucket_logging" "this" {
   bucket        = aws_s3_bucket.this.id
   target_bucket = aws_s3_bucket.log.id
   target_prefix = "s3/acme-exchange/"
+  depends_on    = [aws_s3_bucket_policy.log]
 }
 
 data "aws_iam_policy_document" "log_bucket_policy" {

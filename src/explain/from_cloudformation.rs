@@ -163,15 +163,7 @@ pub fn read(template: &str, environment: &Environment) -> Result<ModulePolicies,
                 let path = resource.property_path("Bucket");
                 let bucket_name = resolver.string(resource.required("Bucket")?, &path)?;
                 let document = resolver.json(resource.required("PolicyDocument")?, &resource.property_path("PolicyDocument"))?;
-                let bucket = policies
-                    .buckets
-                    .iter_mut()
-                    .find(|candidate| candidate.name == bucket_name)
-                    .ok_or_else(|| ReadError::new(&path, ReadErrorKind::UnknownReference(bucket_name.clone())))?;
-                if bucket.policy.is_some() {
-                    return Err(ReadError::new(path, ReadErrorKind::Duplicate(format!("bucket policy of {bucket_name}"))));
-                }
-                bucket.policy = Some(document);
+                policies.attach_bucket_policy(bucket_name, document, &path)?;
             }
             _ => {}
         }

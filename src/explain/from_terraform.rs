@@ -199,15 +199,7 @@ pub fn read<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>, environment
                 let path = resource.argument_path("bucket");
                 let bucket_name = string(resource.required("bucket")?, &full, &path)?;
                 let document = policy_json(resource, "policy", &full)?;
-                let bucket = policies
-                    .buckets
-                    .iter_mut()
-                    .find(|bucket| bucket.name == bucket_name)
-                    .ok_or_else(|| ReadError::new(&path, ReadErrorKind::UnknownReference(bucket_name.clone())))?;
-                if bucket.policy.is_some() {
-                    return Err(ReadError::new(path, ReadErrorKind::Duplicate(format!("bucket policy of {bucket_name}"))));
-                }
-                bucket.policy = Some(document);
+                policies.attach_bucket_policy(bucket_name, document, &path)?;
             }
             _ => {}
         }

@@ -638,8 +638,7 @@ fn cell(
                 return Ok(Cell { outcome: hop.outcome, partial: false, reason, hops: vec![hop] });
             }
             hops.push(hop);
-            let role_name = path.role_arn.rsplit('/').next().unwrap_or_default();
-            (format!("arn:{}:sts::{}:assumed-role/{role_name}/{SESSION}", partition_of(&path.role_arn), path.bucket_owner), secure)
+            (session_of(&path.role_arn), secure)
         }
     };
     let mut allowed = 0;

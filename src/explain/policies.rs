@@ -82,6 +82,27 @@ pub struct ModulePolicies {
     pub keys: Vec<KeyPolicies>,
 }
 
+impl ModulePolicies {
+    /// Attaches an emitted bucket policy to the bucket it names; `path` locates the policy's bucket argument.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the module does not create that bucket, or when the bucket already has a policy: a reader that
+    /// kept either would grant what the file does not say.
+    pub fn attach_bucket_policy(&mut self, bucket_name: String, document: Json, path: &str) -> Result<(), ReadError> {
+        let bucket = self
+            .buckets
+            .iter_mut()
+            .find(|candidate| candidate.name == bucket_name)
+            .ok_or_else(|| ReadError::new(path, ReadErrorKind::UnknownReference(bucket_name.clone())))?;
+        if bucket.policy.is_some() {
+            return Err(ReadError::new(path, ReadErrorKind::Duplicate(format!("bucket policy of {bucket_name}"))));
+        }
+        bucket.policy = Some(document);
+        Ok(())
+    }
+}
+
 /// A role and the policies that decide what its sessions may do.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RolePolicies {

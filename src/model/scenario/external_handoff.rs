@@ -76,6 +76,8 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     });
 
     let mut handoffs = Vec::new();
+    // Each client's grant, in client order: the policy and the access path must say the same thing.
+    let mut grants = Vec::new();
     let mut managed_policies = Vec::new();
     let mut key_users: Vec<KeyUser> = Vec::new();
     for client in &scenario.clients {
@@ -151,6 +153,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
                 Statement::new("AllowAssumingTheBucketRole", Effect::Allow, ["sts:AssumeRole"]).with_resources([Value::literal(role_arn)]),
             ]),
         });
+        grants.push(grant);
     }
 
     if let Some(key) = &key {
@@ -176,8 +179,8 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     let access_paths = scenario
         .clients
         .iter()
-        .zip(&handoffs)
-        .map(|(client, handoff)| AccessPath {
+        .zip(handoffs.iter().zip(grants))
+        .map(|(client, (handoff, grant))| AccessPath {
             name: client.name.clone(),
             caller: Caller::Account { account: client.account.clone(), assume_role_policy: handoff.assume_role_policy.clone() },
             role_arn: handoff.role_arn.clone(),
@@ -190,10 +193,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
                 Access::Capabilities(capabilities) => capabilities.clone(),
                 Access::Actions(_) => Vec::new(),
             },
-            grant: match &client.access {
-                Access::Capabilities(capabilities) => Grant::for_capabilities(capabilities, key.is_some()),
-                Access::Actions(actions) => Grant::for_actions(actions.iter().map(String::as_str)),
-            },
+            grant,
             kms_key_arn: key_arn.clone(),
         })
         .collect();

@@ -19,4 +19,5 @@ mod install;
 mod properties;
 mod safe_writes;
 mod scenarios;
+mod split;
 mod targets;

@@ -59,7 +59,7 @@ pub struct Template {
     /// Resources by logical ID, in model order.
     #[serde(rename = "Resources")]
     pub resources: OrderedMap<Resource>,
-    /// Outputs by logical ID, sorted.
+    /// Outputs by logical ID, sorted (the model's and the exports other stacks of a split module import).
     #[serde(rename = "Outputs", skip_serializing_if = "OrderedMap::is_empty")]
     pub outputs: OrderedMap<Output>,
 }
@@ -151,6 +151,11 @@ pub enum Intrinsic {
     Sub(String),
     /// `!Equals [a, b]`.
     Equals(Vec<Node>),
+    /// `!ImportValue name`: the value another stack exports under `name`.
+    ImportValue(String),
+    /// `!Sub [text, {Variable: value}]`: a substitution whose variables are not references in this template.
+    #[serde(rename = "Sub")]
+    SubWithVariables(Vec<Node>),
 }
 
 impl Node {

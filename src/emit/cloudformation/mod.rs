@@ -58,10 +58,13 @@ pub fn emit(deployment: &Deployment, module: &Module) -> Vec<Stack> {
 /// are internal errors.
 pub fn emit_within(deployment: &Deployment, module: &Module, limits: &Limits) -> Vec<Stack> {
     let plan = Plan::new(deployment, module);
-    let whole = plan.render_whole();
-    let weight = Weight { resources: plan.created.len(), outputs: module.outputs.len(), bytes: whole.text.len() };
-    if limits.hold(weight) {
-        return vec![whole];
+    let counts = Weight { resources: plan.created.len(), outputs: module.outputs.len(), bytes: 0 };
+    // The counts alone can rule one template out, without writing it.
+    if limits.hold(counts) {
+        let whole = plan.render_whole();
+        if limits.hold(Weight { bytes: whole.text.len(), ..counts }) {
+            return vec![whole];
+        }
     }
     let placement = plan.partition(limits);
     plan.render_split(&placement, limits)
@@ -80,9 +83,6 @@ struct Plan<'m> {
     existing: BTreeMap<&'m ResourceId, &'m str>,
     /// For each model output (in model order), the position of the created resource whose stack holds it.
     anchors: Vec<usize>,
-    /// For each created resource, the attributes another stack would have to import (sorted): the ones of its
-    /// attributes that are referred to and that no name the model knows gives.
-    exported: Vec<BTreeSet<Attribute>>,
 }
 
 impl<'m> Plan<'m> {
@@ -98,9 +98,8 @@ impl<'m> Plan<'m> {
                 _ => None,
             })
             .collect();
-        let mut plan = Plan { deployment, module, created, positions, existing, anchors: Vec::new(), exported: Vec::new() };
+        let mut plan = Plan { deployment, module, created, positions, existing, anchors: Vec::new() };
         plan.anchors = plan.output_anchors();
-        plan.exported = plan.referred_attributes();
         plan
     }
 
@@ -124,8 +123,9 @@ impl<'m> Plan<'m> {
             .collect()
     }
 
-    /// Translates every resource and output as if everything it refers to were in another stack, and keeps what
-    /// would have to be imported.
+    /// For each created resource, the attributes another stack would have to import (sorted): the ones of its
+    /// attributes that are referred to and that no name the model knows gives. Found by translating every resource
+    /// and output as if everything it refers to were in another stack.
     fn referred_attributes(&self) -> Vec<BTreeSet<Attribute>> {
         let all_in_the_first = vec![0; self.created.len()];
         let everywhere_else = Values::split(self, &all_in_the_first, usize::MAX);
@@ -163,9 +163,12 @@ impl<'m> Plan<'m> {
         // number, so room is kept for that.
         let empty = self.text(None, OrderedMap::new(), OrderedMap::new());
         let base = Weight { resources: 0, outputs: 0, bytes: empty.len() + "Outputs:\n".len() + " (stack 9999 of 9999)".len() };
-        let export_weights: Vec<Weight> = (0..self.created.len())
-            .map(|position| {
-                self.exported[position].iter().fold(Weight::default(), |weight, attribute| {
+        let export_weights: Vec<Weight> = self
+            .referred_attributes()
+            .iter()
+            .enumerate()
+            .map(|(position, attributes)| {
+                attributes.iter().fold(Weight::default(), |weight, attribute| {
                     let (id, output) = self.export_output(position, *attribute);
                     weight + Weight { resources: 0, outputs: 1, bytes: entry_bytes(&id, &output) }
                 })
@@ -692,5 +695,59 @@ fn attribute_access(kind: ResourceKind, attribute: Attribute) -> Access {
         (ResourceKind::ManagedPolicy, Attribute::Arn) => Access::Ref,
         (_, Attribute::Arn) => Access::GetAtt("Arn"),
         (_, Attribute::Name | Attribute::KeyId) => Access::Ref,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployment(name: &str, text: &str) -> Deployment {
+        let (blueprint, _) = crate::blueprint::load(&format!("blueprints/{name}.yaml"), text).expect("the example loads");
+        crate::model::build(&blueprint)
+    }
+
+    /// The partition adds up the bytes of each entry; they must add up to the template CloudFormation receives, or
+    /// a stack could pass the partition and still be over the limit.
+    #[test]
+    fn entry_sizes_add_up_to_the_template() {
+        let examples = [
+            ("acme-exchange", include_str!("../../../blueprints/acme-exchange.yaml")),
+            ("aoc-kms", include_str!("../../../blueprints/aoc-kms.yaml")),
+            ("atc", include_str!("../../../blueprints/atc.yaml")),
+        ];
+        for (name, text) in examples {
+            let deployment = deployment(name, text);
+            for module in &deployment.modules {
+                let plan = Plan::new(&deployment, module);
+                let values = Values::whole(&plan);
+                let empty = plan.text(None, OrderedMap::new(), OrderedMap::new());
+                let resources: usize =
+                    plan.created.iter().map(|resource| entry_bytes(&logical_id(resource.id()), &translate(resource, &values))).sum();
+                let outputs: usize =
+                    module.outputs.iter().map(|output| model_output(output, &values)).map(|(id, output)| entry_bytes(&id, &output)).sum();
+                let outputs_header = if module.outputs.is_empty() { 0 } else { "Outputs:\n".len() };
+                // An empty template says `Resources: {}`; a full one `Resources:` and its entries.
+                let expected = empty.len() - "Resources: {}\n".len() + "Resources:\n".len() + resources + outputs_header + outputs;
+                assert_eq!(expected, plan.render_whole().text.len(), "{name} {}", module.name);
+            }
+        }
+    }
+
+    /// A later stack names an earlier stack's bucket and role by what the model knows of them, and imports what
+    /// AWS chooses (a key's ARN) from the stack that exports it.
+    #[test]
+    fn references_across_stacks_are_names_or_imports() {
+        let deployment = deployment("aoc-kms", include_str!("../../../blueprints/aoc-kms.yaml"));
+        let module = &deployment.modules[0];
+        let stacks = emit_within(&deployment, module, &Limits { resources: 1, outputs: 6, bytes: 1_000_000 });
+        assert_eq!(stacks.len(), module.resources.len(), "one resource per stack");
+        let all: String = stacks.iter().map(|stack| stack.text.as_str()).collect();
+        assert!(all.contains("!ImportValue aoc-kms-owner-KmsKey-Arn"), "{all}");
+        assert!(all.contains("Name: aoc-kms-owner-KmsKey-Arn"), "{all}");
+        assert!(all.contains("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"), "{all}");
+        assert!(all.contains(", stack 1 of "), "{all}");
+        assert_eq!(stacks[0].file, "owner-1.yaml");
+        assert_eq!(stacks[0].stack_name, "aoc-kms-owner-1");
     }
 }

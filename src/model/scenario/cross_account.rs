@@ -5,6 +5,7 @@
 //! `s3-account` creates the access role, trusting exactly that node role, with its S3 policy.
 
 use crate::blueprint::{self, CrossAccount};
+use crate::diagnostic::FieldPath;
 use crate::model::capability::Grant;
 use crate::model::policy::{Effect, PolicyDocument, Statement};
 use crate::model::resource::{ExistingRole, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, identifier_words, pascal_case};
@@ -41,6 +42,7 @@ fn cluster_manager(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) ->
     let node_role = ResourceId::named(ResourceKind::ExistingRole, &manager.node_role);
     module.resources.push(Resource::ExistingRole(ExistingRole { id: node_role.clone(), name: manager.node_role.clone() }));
     let policy_id = ResourceId::this(ResourceKind::ManagedPolicy);
+    module.origin(&policy_id, FieldPath::root().field("cluster_manager"));
     // Seed 002 writes the resource as `arn:aws:s3::s3_account_id/atc-s3-access-keys`, an S3 ARN that names no role;
     // sts:AssumeRole acts on a role ARN, `arn:<partition>:iam::<account>:role/<name>`.
     module.resources.push(Resource::ManagedPolicy(ManagedPolicy {
@@ -99,6 +101,9 @@ fn s3_account(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Modu
         &s3.region,
     );
     let role_id = ResourceId::this(ResourceKind::Role);
+    module.origin(&role_id, FieldPath::root().field("s3_account").field("external_id"));
+    // The one policy has statements for every bucket.
+    module.origin(&ResourceId::this(ResourceKind::ManagedPolicy), FieldPath::root().field("s3_account").field("buckets"));
     module.resources.push(Resource::Role(Role {
         id: role_id.clone(),
         name: s3.role_name.clone(),

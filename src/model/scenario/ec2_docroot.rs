@@ -6,6 +6,7 @@
 //! carries the role to the instance.
 
 use crate::blueprint::{self, DocrootBucket, Ec2Docroot, TrustWindow};
+use crate::diagnostic::FieldPath;
 use crate::model::capability::Grant;
 use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
 use crate::model::resource::{BucketEncryption, InstanceProfile, ManagedPolicy, Resource, ResourceId, ResourceKind, Role};
@@ -49,6 +50,8 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &Ec2Docroot) -> Vec<Mod
     }
 
     let role_id = ResourceId::this(ResourceKind::Role);
+    module.origin(&role_id, FieldPath::root().field("trust"));
+    module.origin(&ResourceId::this(ResourceKind::ManagedPolicy), FieldPath::root().field("capabilities"));
     module.resources.push(Resource::Role(Role {
         id: role_id.clone(),
         name: scenario.role_name.clone(),

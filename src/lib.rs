@@ -60,7 +60,7 @@ pub struct Compiled {
 }
 
 /// The error for a policy over its AWS size limit, placed at the blueprint field it grows with.
-fn policy_too_large(source: &str, text: &str, policy: &model::limits::PolicySize) -> Diagnostic {
+fn policy_too_large(source: &str, text: &str, policy: &model::limits::Measured) -> Diagnostic {
     let kind = policy.kind;
     Diagnostic::error(
         "policy-too-large",

@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use bucketbridge::diagnostic::render;
-use bucketbridge::model::limits::{self, PolicyKind};
+use bucketbridge::explain::{self, Columns};
+use bucketbridge::model::limits::{self, Limit};
 
 use crate::support::targets::{self, Target};
 
@@ -51,12 +52,12 @@ fn the_measured_key_policy_is_the_one_the_template_carries() {
         .unwrap_or_else(|diagnostics| panic!("600 clients fit: {}", render(&diagnostics, &yaml)));
     let measured: Vec<usize> = limits::sizes(&compiled.deployment)
         .into_iter()
-        .filter(|policy| policy.kind == PolicyKind::KeyPolicy)
+        .filter(|policy| policy.kind == Limit::KeyPolicy)
         .map(|policy| policy.size)
         .collect();
     assert_eq!(measured.len(), 1, "one key");
     assert!(
-        (PolicyKind::KeyPolicy.maximum() * 9 / 10..=PolicyKind::KeyPolicy.maximum()).contains(&measured[0]),
+        (Limit::KeyPolicy.maximum() * 9 / 10..=Limit::KeyPolicy.maximum()).contains(&measured[0]),
         "600 clients come close to the limit: {} bytes",
         measured[0]
     );
@@ -79,4 +80,59 @@ fn roles_with_the_same_key_actions_share_one_statement() {
     assert_eq!(uses.len(), 1, "{statements:#?}");
     assert_eq!(uses[0]["Principal"]["AWS"].as_array().map(Vec::len), Some(3));
     assert_eq!(uses[0]["Sid"], "AllowRolesToDecryptAndGenerateDataKeyThroughS3");
+}
+
+/// A cross-account blueprint whose one role reaches `buckets` buckets, each with every capability and a prefix.
+fn cross_account(buckets: usize) -> String {
+    let mut yaml = String::from(
+        "scenario: cross-account\nname: many-buckets\n\
+         cluster_manager: { account: \"111111111111\", node_role: atc-node, policy_name: atc-s3-assume-role }\n\
+         s3_account:\n  account: \"222222222222\"\n  region: us-east-1\n  role_name: atc-s3-access-keys\n  policy_name: atc-s3-policy\n  \
+         external_id: atc-7f3e9b2c\n  buckets:\n",
+    );
+    for index in 0..buckets {
+        writeln!(yaml, "    - {{ name: transfers-bucket-{index:03}, capabilities: [upload, download, browse, delete], prefix: data/ }}")
+            .expect("writing to a string cannot fail");
+    }
+    yaml
+}
+
+/// Thirty buckets' statements are four times what one managed policy holds: the role gets several policies,
+/// each within the limit and each holding whole buckets, and both targets still grant exactly what the model
+/// declares.
+#[test]
+fn a_role_over_many_buckets_gets_several_policies_each_within_the_limit() {
+    let yaml = cross_account(30);
+    let compiled = bucketbridge::compile("blueprints/many-buckets.yaml", &yaml, bucketbridge::emit::Targets::ALL)
+        .unwrap_or_else(|diagnostics| panic!("30 buckets fit in ten policies: {}", render(&diagnostics, &yaml)));
+    let policies: Vec<limits::Measured> = limits::sizes(&compiled.deployment)
+        .into_iter()
+        .filter(|measured| measured.module == "s3-account" && measured.kind == Limit::ManagedPolicy)
+        .collect();
+    assert!((4..=10).contains(&policies.len()), "{} policies", policies.len());
+    for policy in &policies {
+        assert!(policy.size <= Limit::ManagedPolicy.maximum(), "{} is {} characters", policy.subject, policy.size);
+    }
+    let names: Vec<&str> = policies.iter().map(|policy| policy.subject.as_str()).collect();
+    assert_eq!(names[0], "managed policy `atc-s3-policy`");
+    assert_eq!(names[1], "managed policy `atc-s3-policy-2`");
+
+    let modules = targets::read_with(&compiled, Target::CloudFormation, &|_, text| text.to_owned());
+    let role = &modules[1].roles[0];
+    assert_eq!(role.policies.len(), policies.len(), "every part is attached to the role");
+    let buckets_named: Vec<String> = role
+        .policies
+        .iter()
+        .map(|policy| serde_json::to_string(&policy.document).expect("serializes"))
+        .flat_map(|json| (0..30).filter(move |index| json.contains(&format!("transfers-bucket-{index:03}\""))))
+        .map(|index| format!("{index:03}"))
+        .collect();
+    assert_eq!(buckets_named.len(), 30, "each bucket's statements are in exactly one policy: {buckets_named:?}");
+
+    for columns in [Columns::Capabilities, Columns::Actions] {
+        let model = explain::matrix(&compiled.deployment, columns).expect("model matrix");
+        for target in Target::ALL {
+            targets::assert_same(&model, &targets::matrix(&compiled, target, columns), &format!("{target:?} {columns:?}"));
+        }
+    }
 }

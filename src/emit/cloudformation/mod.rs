@@ -2,7 +2,9 @@
 //!
 //! A translation of the model: resources map to CloudFormation resource types, values to `!Ref`, `!GetAtt`
 //! and `!Sub`, policy documents to `PolicyDocument` maps. The wrong-account guard is a template `Rules`
-//! assertion on `AWS::AccountId` and `AWS::Region`, which CloudFormation checks before it creates anything.
+//! assertion on `AWS::AccountId` and `AWS::Region`, which CloudFormation checks before it creates anything, and
+//! a second one that needs no `Rules` support: a condition that looks the account and region up in the
+//! template's `Mappings`, which fails the stack operation anywhere else, also before anything is created.
 
 pub mod template;
 
@@ -28,6 +30,8 @@ pub fn emit(deployment: &Deployment, module: &Module) -> String {
         format_version: "2010-09-09",
         description: format!("{} (bucketbridge blueprint {}, module {})", module.description, deployment.name, module.name),
         rules: OrderedMap::new().with(rule, assertions),
+        mappings: OrderedMap::new().with(TARGET_MAPPING, target_mapping(module)),
+        conditions: OrderedMap::new().with(TARGET_CONDITION, target_condition(module)),
         resources: OrderedMap(created.map(|resource| (logical_id(resource.id()), translate(resource, &values))).collect()),
         outputs: OrderedMap(
             module
@@ -36,18 +40,66 @@ pub fn emit(deployment: &Deployment, module: &Module) -> String {
                 .map(|output| {
                     let id = output_id(&output.words);
                     let value = Output {
+                        condition: None,
                         description: output.description.clone(),
                         value: values.value(&output.value),
-                        export: Export { name: Node::Function(Intrinsic::Sub(format!("${{AWS::StackName}}-{id}"))) },
+                        export: Some(Export { name: Node::Function(Intrinsic::Sub(format!("${{AWS::StackName}}-{id}"))) }),
                     };
                     (id, value)
                 })
+                .chain([target_output(module)])
                 .collect(),
         ),
     };
     let yaml = serde_yaml::to_string(&template)
         .unwrap_or_else(|error| panic!("internal error: template does not serialize ({error}); please report this"));
     format!("{}{yaml}", crate::emit::hash_comment_header(deployment))
+}
+
+/// The mapping that holds the one account (and region) a template is for.
+const TARGET_MAPPING: &str = "BlueprintTarget";
+/// The condition that looks the stack's account and region up in [`TARGET_MAPPING`].
+const TARGET_CONDITION: &str = "DeployedWhereTheBlueprintSays";
+/// The top-level key of [`TARGET_MAPPING`] for a module without a region.
+const ANY_REGION: &str = "AnyRegion";
+
+/// `BlueprintTarget: { <region>: { <account>: deploy } }`. Second-level keys must be alphanumeric, so the account
+/// (twelve digits) is the second-level key and the region (with hyphens) the top-level one.
+fn target_mapping(module: &Module) -> OrderedMap<OrderedMap<String>> {
+    let region = module.region.as_deref().unwrap_or(ANY_REGION);
+    OrderedMap::new().with(region, OrderedMap::new().with(module.account.clone(), "deploy".to_owned()))
+}
+
+/// Looks the stack's region and account up in [`TARGET_MAPPING`]. Anywhere but the blueprint's account and
+/// region the lookup has no entry, and CloudFormation fails the stack operation with "Unable to get mapping"
+/// before it creates anything; this is the guard for tools that evaluate conditions but not `Rules` (moto).
+fn target_condition(module: &Module) -> Node {
+    let region = match module.region {
+        Some(_) => Node::Function(Intrinsic::Ref("AWS::Region".into())),
+        None => Node::string(ANY_REGION),
+    };
+    let lookup = Node::Function(Intrinsic::FindInMap(vec![
+        Node::string(TARGET_MAPPING),
+        region,
+        Node::Function(Intrinsic::Ref("AWS::AccountId".into())),
+    ]));
+    Node::Function(Intrinsic::Equals(vec![lookup, Node::string("deploy")]))
+}
+
+/// An output under [`TARGET_CONDITION`], so that the condition is part of the template's meaning (CloudFormation
+/// evaluates every condition; linters flag one nothing uses): where the stack was deployed.
+fn target_output(module: &Module) -> (String, Output) {
+    let value = match module.region {
+        Some(_) => "${AWS::AccountId} ${AWS::Region}",
+        None => "${AWS::AccountId}",
+    };
+    let output = Output {
+        condition: Some(TARGET_CONDITION.to_owned()),
+        description: "The account (and region) the stack is deployed in, which the template's guards allow".to_owned(),
+        value: Node::Function(Intrinsic::Sub(value.to_owned())),
+        export: None,
+    };
+    ("BlueprintTarget".to_owned(), output)
 }
 
 /// Fails stack creation before any resource exists when the stack is not in the blueprint's account, or not in its

@@ -138,7 +138,7 @@ fn s3_account(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Modu
         .buckets
         .iter()
         .map(|bucket| {
-            let grant = Grant::for_capabilities(&bucket.capabilities, false);
+            let grant = Grant::for_capabilities_under(&bucket.capabilities, false, bucket.prefix.as_deref());
             let suffix = pascal_case(&identifier_words(&bucket.name));
             s3_access_statements(&arn::bucket(&bucket.name), bucket.prefix.as_deref(), &grant, None, &s3.region)
                 .into_iter()
@@ -209,6 +209,9 @@ fn s3_account(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Modu
             text: "The buckets belong to this account, so the role's own policy is enough to reach them; their bucket policies stay as they are. The policy grants each bucket's capabilities, bucket actions on the bucket ARN and object actions on its objects.".into(),
         },
     ]);
+    if s3.buckets.iter().any(|bucket| bucket.prefix.is_some()) {
+        module.notes.push(super::prefix_confinement_note());
+    }
     let external_id = s3.external_id.as_deref().map_or("no external ID".to_owned(), |id| format!("external ID `{id}`"));
     module.next_steps.push(NextStep {
         text: format!(

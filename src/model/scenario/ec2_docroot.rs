@@ -61,7 +61,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &Ec2Docroot) -> Vec<Mod
         tags: tags.clone(),
     }));
 
-    let mut grant = Grant::for_capabilities(&scenario.capabilities, false);
+    let mut grant = Grant::for_capabilities_under(&scenario.capabilities, false, scenario.prefix.as_deref());
     if scenario.bucket == DocrootBucket::Every {
         grant.account_wide.insert(LIST_ALL_BUCKETS.to_owned());
     }
@@ -100,6 +100,9 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &Ec2Docroot) -> Vec<Mod
     });
 
     module.notes.extend(seed_departures(scenario));
+    if scenario.prefix.is_some() {
+        module.notes.push(super::prefix_confinement_note());
+    }
     module.next_steps.extend(next_steps(scenario, &bucket_text));
     vec![module.finish()]
 }

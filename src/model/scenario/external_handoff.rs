@@ -84,7 +84,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     let clients_field = FieldPath::root().field("clients");
     for (index, client) in scenario.clients.iter().enumerate() {
         let grant = match &client.access {
-            Access::Capabilities(capabilities) => Grant::for_capabilities(capabilities, key.is_some()),
+            Access::Capabilities(capabilities) => Grant::for_capabilities_under(capabilities, key.is_some(), client.prefix.as_deref()),
             Access::Actions(actions) => Grant::for_actions(actions.iter().map(String::as_str)),
         };
         let role_name = client_role_name(&client.name);
@@ -181,6 +181,9 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     module.outputs.extend(super::bucket_outputs(&bucket_id));
 
     module.notes.extend(seed_departures());
+    if scenario.clients.iter().any(|client| client.prefix.is_some() && matches!(client.access, Access::Capabilities(_))) {
+        module.notes.push(super::prefix_confinement_note());
+    }
     let module = module.finish();
     let key_arn = key.as_ref().map(|key| Resolver::new(&module).value(&key.arn));
     let access_paths = scenario

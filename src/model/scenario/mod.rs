@@ -160,6 +160,14 @@ impl ModuleBuilder {
     }
 }
 
+/// The note for a module where a prefix confines some principal's capabilities.
+fn prefix_confinement_note() -> Note {
+    Note {
+        title: "A prefix also removes ListBucketMultipartUploads".into(),
+        text: "IAM cannot confine `s3:ListBucketMultipartUploads` to a prefix (it takes no `s3:prefix` condition), so a principal confined to a prefix would see the key names of every in-progress upload in the bucket; its capabilities leave the action out. It still completes, aborts and lists the parts of its own uploads, which act on objects under its prefix.".into(),
+    }
+}
+
 /// The identity-policy statements that give a principal `grant` on a bucket, confined to `prefix` when given.
 ///
 /// - Bucket actions go on the bucket ARN and object actions on object ARNs, because IAM only matches an action

@@ -59,6 +59,26 @@ pub struct Compiled {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The error for a policy over its AWS size limit, placed at the blueprint field it grows with.
+fn policy_too_large(source: &str, text: &str, policy: &model::limits::Measured) -> Diagnostic {
+    let kind = policy.kind;
+    Diagnostic::error(
+        "policy-too-large",
+        blueprint::locate(source, text, &policy.field),
+        policy.field.clone(),
+        format!(
+            "the {} in module `{}` would be {} {}; {} accepts at most {}",
+            policy.subject,
+            policy.module,
+            policy.size,
+            kind.unit(),
+            kind.authority(),
+            kind.maximum()
+        ),
+    )
+    .with_help(policy.remedy())
+}
+
 /// Compiles one blueprint: `source` is its path as shown in messages and headers, `text` its content.
 ///
 /// # Errors
@@ -77,6 +97,12 @@ pub fn compile(source: &str, text: &str, targets: Targets) -> Result<Compiled, V
 pub fn compile_with(source: &str, text: &str, options: &Options) -> Result<Compiled, Vec<Diagnostic>> {
     let (blueprint, warnings) = blueprint::load(source, text)?;
     let deployment = model::build(&blueprint);
+    let too_large = model::limits::check(&deployment);
+    if !too_large.is_empty() {
+        let mut diagnostics: Vec<Diagnostic> = too_large.iter().map(|policy| policy_too_large(source, text, policy)).collect();
+        diagnostics.extend(warnings);
+        return Err(diagnostics);
+    }
     let matrix = explain::matrix(&deployment, explain::Columns::Capabilities)
         .unwrap_or_else(|error| panic!("internal error: the access matrix of {source} cannot be computed ({error}); please report this"));
     let files = emit::emit(&deployment, options, &matrix);

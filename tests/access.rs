@@ -179,8 +179,14 @@ pub fn assert_matrix_rows_allow_exactly_what_is_intended(deployment: &Deployment
         {
             for (column, cell) in matrix.columns.iter().zip(&row.cells) {
                 let capability = bucketbridge::model::capability::Capability::from_name(column).expect("capability column");
-                let needed: Vec<&str> =
-                    capability.s3_actions().iter().chain(if uses_kms { capability.kms_actions() } else { &[] }).copied().collect();
+                let confined = deployment.access_paths[index].prefix.is_some();
+                let needed: Vec<&str> = capability
+                    .s3_actions()
+                    .iter()
+                    .chain(if uses_kms { capability.kms_actions() } else { &[] })
+                    .copied()
+                    .filter(|action| !confined || bucketbridge::model::capability::confinable(action))
+                    .collect();
                 let fully_declared = needed.iter().all(|action| declared.contains(*action));
                 let expect_allow = row.intended && fully_declared;
                 assert_eq!(

@@ -16,6 +16,7 @@ mod external;
 mod golden;
 mod init;
 mod install;
+mod limits;
 mod properties;
 mod safe_writes;
 mod scenarios;

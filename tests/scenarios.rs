@@ -77,3 +77,22 @@ fn cross_account_modules_agree() {
         }
     }
 }
+
+/// An explicit action list may keep `s3:ListBucketMultipartUploads` under a prefix, but never silently: it shows
+/// other clients' upload key names.
+#[test]
+fn an_unconfinable_action_under_a_prefix_is_never_silent() {
+    let blueprint = |actions: &str| {
+        format!(
+            "scenario: external-handoff\nname: listing\nowner: {{ account: \"111122223333\", region: us-east-1 }}\n\
+             bucket: {{ name: listing-bucket, encryption: sse-s3, versioning: true }}\nclients:\n  \
+             - {{ name: ACME, account: \"444455556666\", external_id: HMI-ACME, prefix: incoming/, actions: [{actions}] }}\n"
+        )
+    };
+    let codes = |yaml: String| -> Vec<&'static str> {
+        let compiled = bucketbridge::compile("blueprints/listing.yaml", &yaml, bucketbridge::emit::Targets::ALL).expect("compiles");
+        compiled.warnings.iter().map(|warning| warning.code).collect()
+    };
+    assert_eq!(codes(blueprint("s3:PutObject, s3:ListBucketMultipartUploads")), ["action-not-confined-to-prefix"]);
+    assert!(codes(blueprint("s3:PutObject, s3:ListBucket")).is_empty());
+}

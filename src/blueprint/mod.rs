@@ -11,7 +11,7 @@ pub mod schema;
 pub mod validate;
 pub mod yaml;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, FieldPath, Location, Segment, Severity};
 use crate::model::capability::Capability;
 
 /// A validated blueprint.
@@ -297,5 +297,52 @@ pub fn load(source: &str, text: &str) -> Result<(Blueprint, Vec<Diagnostic>), Ve
     match blueprint {
         Some(blueprint) if !diagnostics.iter().any(|diagnostic| diagnostic.severity == Severity::Error) => Ok((blueprint, diagnostics)),
         _ => Err(diagnostics),
+    }
+}
+
+/// Where the value at `field` is written in a blueprint that [`load`] accepted: the key of a mapping entry
+/// (the `clients:` line), or the item of a list. For checks made after loading, such as the model's policy size
+/// limits, which know the field but not its place in the text. A field the blueprint leaves to its default is
+/// located at the nearest enclosing value it writes.
+pub fn locate(source: &str, text: &str, field: &FieldPath) -> Location {
+    let Ok(mut node) = yaml::parse(source, text) else {
+        return Location::file_start(source);
+    };
+    let mut location = node.location.clone();
+    for segment in field.segments() {
+        let next = match (segment, &node.value) {
+            (Segment::Field(name), yaml::NodeValue::Mapping(entries)) => entries
+                .iter()
+                .find(|(key, _)| key.as_scalar().is_some_and(|key| key.text == *name))
+                .map(|(key, value)| (key.location.clone(), value.clone())),
+            (Segment::Index(index), yaml::NodeValue::Sequence(items)) => {
+                items.get(*index).map(|item| (item.location.clone(), item.clone()))
+            }
+            _ => None,
+        };
+        let Some((found, value)) = next else { break };
+        location = found;
+        node = value;
+    }
+    location
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_finds_keys_and_items_and_falls_back_to_the_nearest_written_value() {
+        let text = "name: x\nclients:\n  - name: a\n  - { name: b, external_id: id-b }\n";
+        let clients = FieldPath::root().field("clients");
+        let at = |field: &FieldPath| {
+            let location = locate("b.yaml", text, field);
+            (location.line, location.column)
+        };
+        assert_eq!(at(&clients), (2, 1), "a field is located at its key");
+        assert_eq!(at(&clients.index(1)), (4, 5), "an item at its first character");
+        assert_eq!(at(&clients.index(1).field("external_id")), (4, 16));
+        assert_eq!(at(&clients.index(0).field("prefix")), (3, 5), "an absent field at the item that would hold it");
+        assert_eq!(at(&FieldPath::root()), (1, 1));
     }
 }

@@ -303,6 +303,20 @@ pub fn client_name(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath) -> 
         && text.chars().count() <= 56
         && text.starts_with(|c: char| c.is_ascii_alphabetic())
         && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid && crate::model::resource::is_reserved_client_name(text) {
+        decoder.report(
+            Diagnostic::error(
+                "reserved-client-name",
+                value.location.clone(),
+                value.field.clone(),
+                format!("client name `{text}` is reserved"),
+            )
+            .with_help(format!(
+                "its policy would be named like the module's own bucket, log bucket or key policy; add a word, such as `{text}-client`"
+            )),
+        );
+        return None;
+    }
     if valid {
         return Some(value);
     }

@@ -21,9 +21,12 @@ use serde_yaml::Value as Yaml;
 use super::policies::{BucketPolicies, Environment, KeyPolicies, ModulePolicies, NamedPolicy, ReadError, ReadErrorKind, RolePolicies};
 use crate::model::resource::identifier_words;
 
-/// Top-level sections that cannot change what the stack creates. `Parameters`, `Conditions`, `Mappings` and
-/// `Transform` can, and are refused.
-const SECTIONS: &[&str] = &["AWSTemplateFormatVersion", "Description", "Metadata", "Rules", "Resources", "Outputs"];
+/// Top-level sections that cannot change what the stack creates. `Parameters` and `Transform` can, and are
+/// refused. `Mappings` and `Conditions` are read only as far as they cannot: a resource's `Condition` and the
+/// `Fn::If` and `Fn::FindInMap` functions are refused in resources, so a condition can only gate outputs or fail
+/// the stack (the account guard), never change a policy.
+const SECTIONS: &[&str] =
+    &["AWSTemplateFormatVersion", "Description", "Metadata", "Rules", "Mappings", "Conditions", "Resources", "Outputs"];
 
 /// Keys of a resource entry; `Condition` (which may leave a resource out) is refused.
 const RESOURCE_KEYS: &[&str] = &["Type", "Properties", "DeletionPolicy", "UpdateReplacePolicy", "DependsOn", "Metadata"];

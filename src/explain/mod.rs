@@ -325,6 +325,8 @@ fn add_existing_key(world: &mut World, module: &Module, key_arn: &str) -> Result
 struct Column {
     heading: String,
     actions: Vec<String>,
+    /// Whether the column is a capability (rather than one action).
+    capability: bool,
 }
 
 fn columns(deployment: &Deployment, kind: Columns) -> Vec<Column> {
@@ -332,13 +334,17 @@ fn columns(deployment: &Deployment, kind: Columns) -> Vec<Column> {
     match kind {
         Columns::Capabilities => capability::ALL
             .iter()
-            .map(|capability| Column { heading: capability.name().to_owned(), actions: capability_actions(*capability, uses_kms) })
+            .map(|capability| Column {
+                heading: capability.name().to_owned(),
+                actions: capability_actions(*capability, uses_kms),
+                capability: true,
+            })
             .collect(),
         Columns::Actions => {
             let mut actions: Vec<String> = deployment.access_paths.iter().flat_map(|path| path.grant.all()).collect();
             actions.sort();
             actions.dedup();
-            actions.into_iter().map(|action| Column { heading: action.clone(), actions: vec![action] }).collect()
+            actions.into_iter().map(|action| Column { heading: action.clone(), actions: vec![action], capability: false }).collect()
         }
     }
 }
@@ -645,7 +651,14 @@ fn cell(
     let mut refusal: Option<(Outcome, String)> = None;
     // KMS calls happen only inside an S3 request that S3 allowed, and S3 makes them itself, over TLS: they are
     // evaluated after the S3 requests, with TLS, and only when some S3 request got through.
-    let (s3_actions, kms_actions): (Vec<&String>, Vec<&String>) = column.actions.iter().partition(|action| action.starts_with("s3:"));
+    // A capability column asks, for a path confined to a prefix, for the capability as such a path is granted it
+    // (`capability::confinable`); the actions left out are still asked for in the action columns, where they
+    // must be refused.
+    let (s3_actions, kms_actions): (Vec<&String>, Vec<&String>) = column
+        .actions
+        .iter()
+        .filter(|action| !column.capability || path.prefix.is_none() || capability::confinable(action))
+        .partition(|action| action.starts_with("s3:"));
     for action in s3_actions.into_iter().chain(kms_actions) {
         let via_s3 = action.starts_with("kms:");
         if via_s3 && allowed == 0 {

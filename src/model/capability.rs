@@ -89,6 +89,19 @@ impl fmt::Display for Capability {
     }
 }
 
+/// Bucket actions that reveal object keys anywhere in the bucket and that no condition key can confine to a
+/// prefix: `s3:ListBucketMultipartUploads` lists every in-progress upload, and IAM offers `s3:prefix` only on
+/// `ListBucket` and `ListBucketVersions` (Service Authorization Reference, Amazon S3 condition keys). A client
+/// confined to a prefix does not get them from its capabilities, or it could read the key names of every other
+/// client's uploads; it can still complete, abort and list the parts of its own uploads, which act on object ARNs
+/// under its prefix.
+pub const PREFIX_UNCONFINABLE_ACTIONS: &[&str] = &["s3:ListBucketMultipartUploads"];
+
+/// Whether `action` stays in a capability's grant for a principal confined to a prefix.
+pub fn confinable(action: &str) -> bool {
+    !PREFIX_UNCONFINABLE_ACTIONS.contains(&action)
+}
+
 /// The names of every capability, in table order, for suggestions and messages.
 pub fn names() -> [&'static str; 4] {
     ALL.map(Capability::name)
@@ -121,6 +134,16 @@ impl Grant {
         Grant::for_actions(actions)
     }
 
+    /// The grant for these capabilities for a principal confined to `prefix` when one is given: the table's
+    /// actions without [`PREFIX_UNCONFINABLE_ACTIONS`].
+    pub fn for_capabilities_under(capabilities: &[Capability], kms: bool, prefix: Option<&str>) -> Grant {
+        let mut grant = Grant::for_capabilities(capabilities, kms);
+        if prefix.is_some() {
+            grant.bucket.retain(|action| confinable(action));
+        }
+        grant
+    }
+
     /// The grant for explicit action names, each already known to be a real S3 or KMS action.
     pub fn for_actions<'a>(actions: impl IntoIterator<Item = &'a str>) -> Grant {
         let mut grant = Grant::default();
@@ -145,6 +168,16 @@ impl Grant {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_prefix_removes_only_the_actions_it_cannot_confine() {
+        let free = Grant::for_capabilities_under(&ALL, true, None);
+        let confined = Grant::for_capabilities_under(&ALL, true, Some("incoming/"));
+        assert!(free.bucket.contains("s3:ListBucketMultipartUploads"));
+        assert!(!confined.bucket.contains("s3:ListBucketMultipartUploads"));
+        let removed: Vec<String> = free.all().difference(&confined.all()).cloned().collect();
+        assert_eq!(removed, PREFIX_UNCONFINABLE_ACTIONS);
+    }
+
     use super::*;
 
     #[test]

@@ -10,13 +10,17 @@
 
 pub mod capability;
 pub mod hardening;
+pub mod limits;
 pub mod policy;
 pub mod resolve;
 pub mod resource;
 pub mod scenario;
 pub mod value;
 
+use std::collections::BTreeMap;
+
 use crate::blueprint::Blueprint;
+use crate::diagnostic::FieldPath;
 use policy::PolicyDocument;
 use resource::Resource;
 use value::Value;
@@ -110,6 +114,10 @@ pub struct Module {
     pub partition: String,
     /// Resources in dependency order: nothing refers to a resource listed after it.
     pub resources: Vec<Resource>,
+    /// The blueprint field each policy-bearing resource grows with (a client's policy with `clients[2]`, a key
+    /// policy with `clients`), so a policy over an AWS size limit is reported there ([`limits`]). A resource
+    /// not listed comes from the blueprint as a whole.
+    pub origins: BTreeMap<resource::ResourceId, FieldPath>,
     /// Outputs, sorted by name.
     pub outputs: Vec<Output>,
     /// Where and why the module departs from the procedure it automates, in model order.

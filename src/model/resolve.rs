@@ -19,8 +19,14 @@ pub struct Resolver<'m> {
 }
 
 impl<'m> Resolver<'m> {
-    /// A resolver for `module`, deployed into its own account, region and partition.
+    /// A resolver for `module`, deployed into its own account, region and partition, with stand-in IDs for the
+    /// keys it creates ([`stand_in_key_id`]).
     pub fn new(module: &'m Module) -> Resolver<'m> {
+        Resolver::with_key_ids(module, &|words| stand_in_key_id(&module.name, words))
+    }
+
+    /// A resolver that gives each key the module creates the ID `key_id` returns for the key's identifier words.
+    pub fn with_key_ids(module: &'m Module, key_id: &dyn Fn(&[String]) -> String) -> Resolver<'m> {
         let partition = &module.partition;
         let account = &module.account;
         // A module without a region holds no regional resource, so the text is never used.
@@ -40,7 +46,7 @@ impl<'m> Resolver<'m> {
                         (profile.name.clone(), format!("arn:{partition}:iam::{account}:instance-profile/{}", profile.name))
                     }
                     Resource::KmsKey(key) => {
-                        let key_id = stand_in_key_id(&module.name, &key.id.words);
+                        let key_id = key_id(&key.id.words);
                         (key_id.clone(), format!("arn:{partition}:kms:{region}:{account}:key/{key_id}"))
                     }
                     Resource::KmsAlias(alias) => (alias.name.clone(), format!("arn:{partition}:kms:{region}:{account}:{}", alias.name)),

@@ -87,6 +87,20 @@ pub fn identifier_words(name: &str) -> Vec<String> {
     words
 }
 
+/// Client names whose identifier words name one of a module's fixed resources.
+///
+/// A client's managed policy is `<words> Policy` and its role `<words> Role`; with the words `bucket`,
+/// `log bucket` or `key`, the policy would have the CloudFormation logical ID or Terraform label of the
+/// module's bucket policy (`BucketPolicy`, `bucket_policy`), log bucket policy or key policy. Validation refuses
+/// these names rather than the emitters renaming either resource behind the user's back.
+pub const RESERVED_CLIENT_WORDS: &[&[&str]] = &[&["bucket"], &["log", "bucket"], &["key"]];
+
+/// Whether a client name's identifier words are reserved ([`RESERVED_CLIENT_WORDS`]).
+pub fn is_reserved_client_name(name: &str) -> bool {
+    let words = identifier_words(name);
+    RESERVED_CLIENT_WORDS.iter().any(|reserved| words.iter().map(String::as_str).eq(reserved.iter().copied()))
+}
+
 /// Identifier words in PascalCase (`["acme", "corp"]` is `AcmeCorp`): CloudFormation logical IDs and statement
 /// IDs allow only letters and digits.
 pub fn pascal_case(words: &[String]) -> String {

@@ -742,6 +742,10 @@ def create_stack(emulator, plan, template_body, stack_name, report):
         cfn.create_stack(StackName=stack_name, TemplateBody=template_body, Capabilities=["CAPABILITY_NAMED_IAM"])
     except botocore.exceptions.ClientError as error:
         return "REFUSED", str(error)
+    except (botocore.exceptions.BotoCoreError, botocore.parsers.ResponseParserError) as error:
+        # moto answers a failed mapping lookup with HTTP 500 (its KeyError), which botocore cannot parse;
+        # CloudFormation answers it with a ValidationError ("Unable to get mapping").
+        return "REFUSED", f"{type(error).__name__}: {error}"
     deadline = time.monotonic() + 120
     while True:
         stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
@@ -855,8 +859,18 @@ def retained(emulator, expect, replacements, report):
         report.limits.append({"limit": "DeleteConflict", "observed": f"after delete_stack moto still holds the unretained {left}"})
 
 
+def mapping_guard(template):
+    """The (top-level key, account) pairs of the template's BlueprintTarget mapping, and the condition's lookup."""
+    mapping = (template.get("Mappings") or {}).get("BlueprintTarget") or {}
+    pairs = {(top, account) for top, row in mapping.items() for account, value in row.items() if value == "deploy"}
+    condition = (template.get("Conditions") or {}).get("DeployedWhereTheBlueprintSays")
+    return pairs, condition
+
+
 def wrong_account_cloudformation(plan, report, workdir):
-    """CloudFormation's guard is the template's Rules section; this shows what it decides and what moto does."""
+    """CloudFormation has two guards: the template's Rules, which moto does not evaluate (so they are evaluated
+    here, as CloudFormation documents them), and a condition that looks the account and region up in the
+    template's Mappings, which both CloudFormation and moto evaluate before creating anything."""
     expect = plan["expect"]
     template = load_template(plan["template"])
     wanted = {("AWS::AccountId", expect["account"])}
@@ -868,6 +882,12 @@ def wrong_account_cloudformation(plan, report, workdir):
     failed = evaluate_rules(template, plan["wrong_account"], expect["region"])
     if not failed:
         report.fail("cloudformation", "Rules", f"the template's Rules accept account {plan['wrong_account']}")
+    pairs, condition = mapping_guard(template)
+    top = expect["region"] if expect["guards_region"] else "AnyRegion"
+    if pairs != {(top, expect["account"])}:
+        report.fail("cloudformation", "Mappings", f"BlueprintTarget should allow exactly {(top, expect['account'])}, not {sorted(pairs)}")
+    if condition is None:
+        report.fail("cloudformation", "Conditions", "the template has no DeployedWhereTheBlueprintSays condition")
     with Emulator(plan["wrong_account"], workdir) as emulator:
         # The wrong account has the same prerequisites as the right one, so only the account differs.
         create_prerequisites(emulator, expect)
@@ -877,17 +897,32 @@ def wrong_account_cloudformation(plan, report, workdir):
         status, reason = create_stack(emulator, plan, json.dumps(body), stack_name, report)
         report.step("create_stack (wrong account)", started)
         if status == "CREATE_COMPLETE":
-            # moto 5.2 does not evaluate Rules: the stack is created. Record exactly that, as a known limit.
-            report.limits.append(
-                {
-                    "limit": "Rules",
-                    "observed": f"moto created stack {stack_name} (CREATE_COMPLETE) in account {emulator.account}; "
-                    f"CloudFormation would stop at the Rules: {'; '.join(failed)}",
-                }
-            )
+            report.fail("cloudformation", "account guard", f"moto created stack {stack_name} in account {emulator.account}")
         else:
             nothing_created(emulator, expect, report, "cloudformation")
-            report.limits.append({"limit": "Rules", "observed": f"moto refused the stack ({status}: {reason})"})
+        # The control: the same template without the mapping guard is created in the wrong account, so the
+        # refusal above came from the guard and not from anything else about the template or the emulator.
+        unguarded = copy.deepcopy(body)
+        unguarded.pop("Mappings", None)
+        unguarded.pop("Conditions", None)
+        unguarded.get("Outputs", {}).pop("BlueprintTarget", None)
+        started = time.monotonic()
+        control_status, control_reason = create_stack(emulator, plan, json.dumps(unguarded), f"{stack_name}-unguarded", report)
+        report.step("create_stack (wrong account, without the mapping guard)", started)
+        if control_status != "CREATE_COMPLETE":
+            report.fail(
+                "cloudformation",
+                "account guard",
+                f"the template without its mapping guard is refused too ({control_status}: {control_reason[:300]}), so the refusal does not show the guard works",
+            )
+        # What moto did, and that its refusal came from the mapping lookup rather than the Rules, which it ignores.
+        report.limits.append(
+            {
+                "limit": "Rules",
+                "observed": f"moto refused stack {stack_name} ({status}: {reason[:200]}); it does not evaluate Rules, "
+                f"which CloudFormation would stop at first: {'; '.join(failed)}",
+            }
+        )
 
 
 # ---------------------------------------------------------------- front door

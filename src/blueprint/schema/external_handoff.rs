@@ -210,6 +210,22 @@ fn client(
     if fields.optional("prefix").is_some() && prefix.is_none() {
         return None;
     }
+    if let (Some(Access::Actions(actions)), Some(prefix), Some(actions_node)) = (&access, &prefix, fields.optional("actions")) {
+        for action in actions.iter().filter(|action| !crate::model::capability::confinable(action)) {
+            decoder.report(
+                Diagnostic::warning(
+                    "action-not-confined-to-prefix",
+                    actions_node.location.clone(),
+                    path.field("actions"),
+                    format!(
+                        "`{action}` cannot be confined to `{}`: the client can list every in-progress upload in the bucket",
+                        prefix.value
+                    ),
+                )
+                .with_help("IAM has no prefix condition for it; remove it unless the client may see other clients' upload key names"),
+            );
+        }
+    }
     let (name, external_id) = (name?, external_id?);
     let client = Client {
         name: name.value.clone(),

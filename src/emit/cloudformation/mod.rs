@@ -2,7 +2,9 @@
 //!
 //! A translation of the model: resources map to CloudFormation resource types, values to `!Ref`, `!GetAtt`
 //! and `!Sub`, policy documents to `PolicyDocument` maps. The wrong-account guard is a template `Rules`
-//! assertion on `AWS::AccountId` and `AWS::Region`, which CloudFormation checks before it creates anything.
+//! assertion on `AWS::AccountId` and `AWS::Region`, which CloudFormation checks before it creates anything, and
+//! a second one that needs no `Rules` support: a condition that looks the account and region up in the
+//! template's `Mappings`, which fails the stack operation anywhere else, also before anything is created.
 
 pub mod split;
 pub mod template;
@@ -58,7 +60,8 @@ pub fn emit(deployment: &Deployment, module: &Module) -> Vec<Stack> {
 /// are internal errors.
 pub fn emit_within(deployment: &Deployment, module: &Module, limits: &Limits) -> Vec<Stack> {
     let plan = Plan::new(deployment, module);
-    let counts = Weight { resources: plan.created.len(), outputs: module.outputs.len(), bytes: 0 };
+    // Every template has one output more than the model's: the account guard's.
+    let counts = Weight { resources: plan.created.len(), outputs: module.outputs.len() + 1, bytes: 0 };
     // The counts alone can rule one template out, without writing it.
     if limits.hold(counts) {
         let whole = plan.render_whole();
@@ -159,10 +162,10 @@ impl<'m> Plan<'m> {
 
     /// The stack of each created resource, filled greedily within `limits`.
     fn partition(&self, limits: &Limits) -> Vec<usize> {
-        // The header, description and rules of a template with nothing in it; the description of a stack names its
-        // number, so room is kept for that.
+        // The header, description and account guard of a template with nothing else in it; the description of a
+        // stack names its number, so room is kept for that.
         let empty = self.text(None, OrderedMap::new(), OrderedMap::new());
-        let base = Weight { resources: 0, outputs: 0, bytes: empty.len() + "Outputs:\n".len() + " (stack 9999 of 9999)".len() };
+        let base = Weight { resources: 0, outputs: 1, bytes: empty.len() + " (stack 9999 of 9999)".len() };
         let export_weights: Vec<Weight> = self
             .referred_attributes()
             .iter()
@@ -227,7 +230,7 @@ impl<'m> Plan<'m> {
                 let listed = listed(&resources);
                 let output_count = outputs.len();
                 let text = self.text(Some((stack, count)), OrderedMap(resources), OrderedMap(outputs));
-                let weight = Weight { resources: listed.len(), outputs: output_count, bytes: text.len() };
+                let weight = Weight { resources: listed.len(), outputs: output_count + 1, bytes: text.len() };
                 if !limits.hold(weight) {
                     panic!("internal error: {} breaks a template limit ({weight:?}, {limits:?}); please report this", file(stack));
                 }
@@ -248,7 +251,8 @@ impl<'m> Plan<'m> {
             .collect()
     }
 
-    /// A template as YAML text with the generated-file header; `stack` is (number from 0, count) for a split module.
+    /// A template as YAML text with the generated-file header and the account guard (its rule, mapping, condition
+    /// and output, the last after `outputs`); `stack` is (number from 0, count) for a split module.
     fn text(&self, stack: Option<(usize, usize)>, resources: OrderedMap<Resource>, outputs: OrderedMap<Output>) -> String {
         let module = self.module;
         let rule = match &module.region {
@@ -260,8 +264,10 @@ impl<'m> Plan<'m> {
             format_version: "2010-09-09",
             description: format!("{} (bucketbridge blueprint {}, module {}{part})", module.description, self.deployment.name, module.name),
             rules: OrderedMap::new().with(rule, account_guard(module)),
+            mappings: OrderedMap::new().with(TARGET_MAPPING, target_mapping(module)),
+            conditions: OrderedMap::new().with(TARGET_CONDITION, target_condition(module)),
             resources,
-            outputs,
+            outputs: outputs.with_entry(target_output(module)),
         };
         let yaml = serde_yaml::to_string(&template)
             .unwrap_or_else(|error| panic!("internal error: template does not serialize ({error}); please report this"));
@@ -290,8 +296,9 @@ impl<'m> Plan<'m> {
         let id = logical_id(resource.id());
         let output = Output {
             description: format!("{} of {id}, imported by later stacks of this module", attribute_name(attribute)),
+            condition: None,
             value: reference_node(resource.id(), attribute),
-            export: Export { name: Node::string(self.export_name(position, attribute)) },
+            export: Some(Export { name: Node::string(self.export_name(position, attribute)) }),
         };
         (format!("{id}{}ForLaterStacks", attribute_name(attribute)), output)
     }
@@ -300,9 +307,10 @@ impl<'m> Plan<'m> {
 fn model_output(output: &ModelOutput, values: &Values<'_>) -> (String, Output) {
     let id = output_id(&output.words);
     let value = Output {
+        condition: None,
         description: output.description.clone(),
         value: values.value(&output.value),
-        export: Export { name: Node::Function(Intrinsic::Sub(format!("${{AWS::StackName}}-{id}"))) },
+        export: Some(Export { name: Node::Function(Intrinsic::Sub(format!("${{AWS::StackName}}-{id}"))) }),
     };
     (id, value)
 }
@@ -326,6 +334,52 @@ fn attribute_name(attribute: Attribute) -> &'static str {
         Attribute::Name => "Name",
         Attribute::KeyId => "KeyId",
     }
+}
+
+/// The mapping that holds the one account (and region) a template is for.
+const TARGET_MAPPING: &str = "BlueprintTarget";
+/// The condition that looks the stack's account and region up in [`TARGET_MAPPING`].
+const TARGET_CONDITION: &str = "DeployedWhereTheBlueprintSays";
+/// The top-level key of [`TARGET_MAPPING`] for a module without a region.
+const ANY_REGION: &str = "AnyRegion";
+
+/// `BlueprintTarget: { <region>: { <account>: deploy } }`. Second-level keys must be alphanumeric, so the account
+/// (twelve digits) is the second-level key and the region (with hyphens) the top-level one.
+fn target_mapping(module: &Module) -> OrderedMap<OrderedMap<String>> {
+    let region = module.region.as_deref().unwrap_or(ANY_REGION);
+    OrderedMap::new().with(region, OrderedMap::new().with(module.account.clone(), "deploy".to_owned()))
+}
+
+/// Looks the stack's region and account up in [`TARGET_MAPPING`]. Anywhere but the blueprint's account and
+/// region the lookup has no entry, and CloudFormation fails the stack operation with "Unable to get mapping"
+/// before it creates anything; this is the guard for tools that evaluate conditions but not `Rules` (moto).
+fn target_condition(module: &Module) -> Node {
+    let region = match module.region {
+        Some(_) => Node::Function(Intrinsic::Ref("AWS::Region".into())),
+        None => Node::string(ANY_REGION),
+    };
+    let lookup = Node::Function(Intrinsic::FindInMap(vec![
+        Node::string(TARGET_MAPPING),
+        region,
+        Node::Function(Intrinsic::Ref("AWS::AccountId".into())),
+    ]));
+    Node::Function(Intrinsic::Equals(vec![lookup, Node::string("deploy")]))
+}
+
+/// An output under [`TARGET_CONDITION`], so that the condition is part of the template's meaning (CloudFormation
+/// evaluates every condition; linters flag one nothing uses): where the stack was deployed.
+fn target_output(module: &Module) -> (String, Output) {
+    let value = match module.region {
+        Some(_) => "${AWS::AccountId} ${AWS::Region}",
+        None => "${AWS::AccountId}",
+    };
+    let output = Output {
+        condition: Some(TARGET_CONDITION.to_owned()),
+        description: "The account (and region) the stack is deployed in, which the template's guards allow".to_owned(),
+        value: Node::Function(Intrinsic::Sub(value.to_owned())),
+        export: None,
+    };
+    ("BlueprintTarget".to_owned(), output)
 }
 
 /// Fails stack creation before any resource exists when the stack is not in the blueprint's account, or not in its
@@ -726,9 +780,9 @@ mod tests {
                     plan.created.iter().map(|resource| entry_bytes(&logical_id(resource.id()), &translate(resource, &values))).sum();
                 let outputs: usize =
                     module.outputs.iter().map(|output| model_output(output, &values)).map(|(id, output)| entry_bytes(&id, &output)).sum();
-                let outputs_header = if module.outputs.is_empty() { 0 } else { "Outputs:\n".len() };
-                // An empty template says `Resources: {}`; a full one `Resources:` and its entries.
-                let expected = empty.len() - "Resources: {}\n".len() + "Resources:\n".len() + resources + outputs_header + outputs;
+                // An empty template says `Resources: {}`; a full one `Resources:` and its entries. Its `Outputs` already
+                // hold the account guard's.
+                let expected = empty.len() - "Resources: {}\n".len() + "Resources:\n".len() + resources + outputs;
                 assert_eq!(expected, plan.render_whole().text.len(), "{name} {}", module.name);
             }
         }

@@ -28,6 +28,12 @@ impl<V> OrderedMap<V> {
         self
     }
 
+    /// The same map with one more entry, given as a pair.
+    pub fn with_entry(mut self, (key, value): (String, V)) -> OrderedMap<V> {
+        self.0.push((key, value));
+        self
+    }
+
     /// Whether the map has no entries.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -56,10 +62,17 @@ pub struct Template {
     /// Assertions checked before any resource is created.
     #[serde(rename = "Rules", skip_serializing_if = "OrderedMap::is_empty")]
     pub rules: OrderedMap<Rule>,
+    /// Lookup tables: top-level key, then second-level key, then value.
+    #[serde(rename = "Mappings", skip_serializing_if = "OrderedMap::is_empty")]
+    pub mappings: OrderedMap<OrderedMap<OrderedMap<String>>>,
+    /// Named conditions.
+    #[serde(rename = "Conditions", skip_serializing_if = "OrderedMap::is_empty")]
+    pub conditions: OrderedMap<Node>,
     /// Resources by logical ID, in model order.
     #[serde(rename = "Resources")]
     pub resources: OrderedMap<Resource>,
-    /// Outputs by logical ID, sorted (the model's and the exports other stacks of a split module import).
+    /// Outputs by logical ID: the model's (with, in a split module, the exports later stacks import), sorted, then
+    /// the account guard's.
     #[serde(rename = "Outputs", skip_serializing_if = "OrderedMap::is_empty")]
     pub outputs: OrderedMap<Output>,
 }
@@ -103,6 +116,9 @@ pub struct Resource {
 /// One output.
 #[derive(Debug, Serialize)]
 pub struct Output {
+    /// The condition under which the output exists.
+    #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
     /// What it is.
     #[serde(rename = "Description")]
     pub description: String,
@@ -110,8 +126,8 @@ pub struct Output {
     #[serde(rename = "Value")]
     pub value: Node,
     /// The export, so other stacks can import it.
-    #[serde(rename = "Export")]
-    pub export: Export,
+    #[serde(rename = "Export", skip_serializing_if = "Option::is_none")]
+    pub export: Option<Export>,
 }
 
 /// An output's export.
@@ -151,6 +167,8 @@ pub enum Intrinsic {
     Sub(String),
     /// `!Equals [a, b]`.
     Equals(Vec<Node>),
+    /// `!FindInMap [mapping, top-level key, second-level key]`.
+    FindInMap(Vec<Node>),
     /// `!ImportValue name`: the value another stack exports under `name`.
     ImportValue(String),
     /// `!Sub [text, {Variable: value}]`: a substitution whose variables are not references in this template.

@@ -44,7 +44,7 @@ fn only_module(modules: &[Module]) -> &Module {
 /// `ec2-docroot`: EC2 instances of the owner's account, through the instance role, inside the trust window.
 pub fn ec2_docroot(scenario: &Ec2Docroot, modules: &[Module]) -> Vec<AccessPath> {
     let module = only_module(modules);
-    let mut grant = Grant::for_capabilities(&scenario.capabilities, false);
+    let mut grant = Grant::for_capabilities_under(&scenario.capabilities, false, scenario.prefix.as_deref());
     let bucket = match &scenario.bucket {
         DocrootBucket::Existing { name } | DocrootBucket::Create { name } => name.clone(),
         DocrootBucket::Every => {
@@ -116,7 +116,7 @@ pub fn cross_account(scenario: &CrossAccount, modules: &[Module]) -> Vec<AccessP
             region: scenario.s3_account.region.clone(),
             prefix: bucket.prefix.clone(),
             capabilities: bucket.capabilities.clone(),
-            grant: Grant::for_capabilities(&bucket.capabilities, false),
+            grant: Grant::for_capabilities_under(&bucket.capabilities, false, bucket.prefix.as_deref()),
             kms_key_arn: None,
         })
         .collect()

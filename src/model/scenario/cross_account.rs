@@ -5,10 +5,12 @@
 //! `s3-account` creates the access role, trusting exactly that node role, with its S3 policy.
 
 use crate::blueprint::{self, CrossAccount};
+use crate::diagnostic::FieldPath;
 use crate::model::capability::Grant;
+use crate::model::limits::Limit;
 use crate::model::policy::{Effect, PolicyDocument, Statement};
 use crate::model::resource::{ExistingRole, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, identifier_words, pascal_case};
-use crate::model::value::{Attribute, Value, arn};
+use crate::model::value::{Attribute, Part, Value, arn};
 use crate::model::{Module, NextStep, Note, Output, hardening};
 
 use super::{ModuleBuilder, s3_access_statements, tags, trust_role, words};
@@ -16,6 +18,27 @@ use super::{ModuleBuilder, s3_access_statements, tags, trust_role, words};
 /// Builds the two modules: `cluster-manager`, then `s3-account`.
 pub fn build(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Vec<Module> {
     vec![cluster_manager(blueprint, scenario), s3_account(blueprint, scenario)]
+}
+
+/// Packs each bucket's statements, in bucket order, into as few policy documents as IAM's managed policy size
+/// limit allows: a bucket's statements stay together, so each document reads as whole buckets.
+///
+/// A role may have ten managed policies by default, so this lets one role reach about ten times as many buckets
+/// as a single policy holds; `limits` reports a role with more, and a bucket whose statements alone are too large.
+fn pack_within_managed_policy_limit(per_bucket: Vec<Vec<Statement>>, resolve: &dyn Fn(&Part) -> String) -> Vec<PolicyDocument> {
+    let mut documents: Vec<PolicyDocument> = Vec::new();
+    for statements in per_bucket {
+        if let Some(last) = documents.last_mut() {
+            let mut candidate = last.clone();
+            candidate.statements.extend(statements.iter().cloned());
+            if Limit::ManagedPolicy.measure_document(&candidate, resolve) <= Limit::ManagedPolicy.maximum() {
+                *last = candidate;
+                continue;
+            }
+        }
+        documents.push(PolicyDocument::new(statements));
+    }
+    documents
 }
 
 /// The ARN of the access role, as the cluster manager's account names it.
@@ -41,6 +64,7 @@ fn cluster_manager(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) ->
     let node_role = ResourceId::named(ResourceKind::ExistingRole, &manager.node_role);
     module.resources.push(Resource::ExistingRole(ExistingRole { id: node_role.clone(), name: manager.node_role.clone() }));
     let policy_id = ResourceId::this(ResourceKind::ManagedPolicy);
+    module.origin(&policy_id, FieldPath::root().field("cluster_manager"));
     // Seed 002 writes the resource as `arn:aws:s3::s3_account_id/atc-s3-access-keys`, an S3 ARN that names no role;
     // sts:AssumeRole acts on a role ARN, `arn:<partition>:iam::<account>:role/<name>`.
     module.resources.push(Resource::ManagedPolicy(ManagedPolicy {
@@ -99,6 +123,7 @@ fn s3_account(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Modu
         &s3.region,
     );
     let role_id = ResourceId::this(ResourceKind::Role);
+    module.origin(&role_id, FieldPath::root().field("s3_account").field("external_id"));
     module.resources.push(Resource::Role(Role {
         id: role_id.clone(),
         name: s3.role_name.clone(),
@@ -107,27 +132,51 @@ fn s3_account(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Modu
         max_session_duration: hardening::ROLE_MAX_SESSION_SECONDS,
         tags: tags.clone(),
     }));
-    // One policy over every bucket, each with its own capabilities and prefix; statement IDs carry the bucket's
-    // name, since they must be unique in a document.
-    let statements = s3
+    // Each bucket's statements, with its own capabilities and prefix; statement IDs carry the bucket's name, since
+    // they must be unique in a document.
+    let per_bucket: Vec<Vec<Statement>> = s3
         .buckets
         .iter()
-        .flat_map(|bucket| {
-            let grant = Grant::for_capabilities(&bucket.capabilities, false);
+        .map(|bucket| {
+            let grant = Grant::for_capabilities_under(&bucket.capabilities, false, bucket.prefix.as_deref());
             let suffix = pascal_case(&identifier_words(&bucket.name));
             s3_access_statements(&arn::bucket(&bucket.name), bucket.prefix.as_deref(), &grant, None, &s3.region)
                 .into_iter()
-                .map(move |statement| Statement { sid: format!("{}In{suffix}", statement.sid), ..statement })
+                .map(|statement| Statement { sid: format!("{}In{suffix}", statement.sid), ..statement })
+                .collect()
         })
         .collect();
-    module.resources.push(Resource::ManagedPolicy(ManagedPolicy {
-        id: ResourceId::this(ResourceKind::ManagedPolicy),
-        name: s3.policy_name.clone(),
-        description: format!("What {} may do in the S3 account's buckets", s3.role_name),
-        document: PolicyDocument::new(statements),
-        attached_role: role_id.attribute(Attribute::Name),
-        tags,
-    }));
+    let partition = module.partition;
+    let documents = pack_within_managed_policy_limit(per_bucket, &|part| match part {
+        Part::Partition => partition.to_owned(),
+        Part::Literal(text) => text.clone(),
+        other => panic!("internal error: a cross-account bucket statement names {other:?}; please report this"),
+    });
+    let parts = documents.len();
+    let buckets_field = FieldPath::root().field("s3_account").field("buckets");
+    for (index, document) in documents.into_iter().enumerate() {
+        // The first policy keeps the blueprint's name and identifier, so a role that fits in one policy is
+        // unchanged when it grows; the others are `<policy_name>-2`, `-3`, ...
+        let (id, name) = match index {
+            0 => (ResourceId::this(ResourceKind::ManagedPolicy), s3.policy_name.clone()),
+            _ => (
+                ResourceId { kind: ResourceKind::ManagedPolicy, words: words(&["part", &(index + 1).to_string()]) },
+                format!("{}-{}", s3.policy_name, index + 1),
+            ),
+        };
+        module.origin(&id, buckets_field.clone());
+        module.resources.push(Resource::ManagedPolicy(ManagedPolicy {
+            id,
+            name,
+            description: match parts {
+                1 => format!("What {} may do in the S3 account's buckets", s3.role_name),
+                _ => format!("What {} may do in the S3 account's buckets, part {} of {parts}", s3.role_name, index + 1),
+            },
+            document,
+            attached_role: role_id.attribute(Attribute::Name),
+            tags: tags.clone(),
+        }));
+    }
     module.outputs.push(Output {
         words: words(&["iam", "role", "arn"]),
         description: "ARN of the role the cluster manager assumes".into(),
@@ -160,6 +209,9 @@ fn s3_account(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Modu
             text: "The buckets belong to this account, so the role's own policy is enough to reach them; their bucket policies stay as they are. The policy grants each bucket's capabilities, bucket actions on the bucket ARN and object actions on its objects.".into(),
         },
     ]);
+    if s3.buckets.iter().any(|bucket| bucket.prefix.is_some()) {
+        module.notes.push(super::prefix_confinement_note());
+    }
     let external_id = s3.external_id.as_deref().map_or("no external ID".to_owned(), |id| format!("external ID `{id}`"));
     module.next_steps.push(NextStep {
         text: format!(

@@ -6,6 +6,7 @@
 //! carries the role to the instance.
 
 use crate::blueprint::{self, DocrootBucket, Ec2Docroot, TrustWindow};
+use crate::diagnostic::FieldPath;
 use crate::model::capability::Grant;
 use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
 use crate::model::resource::{BucketEncryption, InstanceProfile, ManagedPolicy, Resource, ResourceId, ResourceKind, Role};
@@ -49,6 +50,8 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &Ec2Docroot) -> Vec<Mod
     }
 
     let role_id = ResourceId::this(ResourceKind::Role);
+    module.origin(&role_id, FieldPath::root().field("trust"));
+    module.origin(&ResourceId::this(ResourceKind::ManagedPolicy), FieldPath::root().field("capabilities"));
     module.resources.push(Resource::Role(Role {
         id: role_id.clone(),
         name: scenario.role_name.clone(),
@@ -58,7 +61,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &Ec2Docroot) -> Vec<Mod
         tags: tags.clone(),
     }));
 
-    let mut grant = Grant::for_capabilities(&scenario.capabilities, false);
+    let mut grant = Grant::for_capabilities_under(&scenario.capabilities, false, scenario.prefix.as_deref());
     if scenario.bucket == DocrootBucket::Every {
         grant.account_wide.insert(LIST_ALL_BUCKETS.to_owned());
     }
@@ -97,6 +100,9 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &Ec2Docroot) -> Vec<Mod
     });
 
     module.notes.extend(seed_departures(scenario));
+    if scenario.prefix.is_some() {
+        module.notes.push(super::prefix_confinement_note());
+    }
     module.next_steps.extend(next_steps(scenario, &bucket_text));
     vec![module.finish()]
 }

@@ -5,6 +5,7 @@
 //! client's account may assume only with its external ID, and a handoff bundle.
 
 use crate::blueprint::{self, Access, Encryption, ExternalHandoff, KmsKeyChoice};
+use crate::diagnostic::FieldPath;
 use crate::model::capability::Grant;
 use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
 use crate::model::resolve::Resolver;
@@ -80,9 +81,10 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     let mut grants = Vec::new();
     let mut managed_policies = Vec::new();
     let mut key_users: Vec<KeyUser> = Vec::new();
-    for client in &scenario.clients {
+    let clients_field = FieldPath::root().field("clients");
+    for (index, client) in scenario.clients.iter().enumerate() {
         let grant = match &client.access {
-            Access::Capabilities(capabilities) => Grant::for_capabilities(capabilities, key.is_some()),
+            Access::Capabilities(capabilities) => Grant::for_capabilities_under(capabilities, key.is_some(), client.prefix.as_deref()),
             Access::Actions(actions) => Grant::for_actions(actions.iter().map(String::as_str)),
         };
         let role_name = client_role_name(&client.name);
@@ -90,6 +92,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
         let client_words = identifier_words(&client.name);
         let role_arn = format!("arn:{partition}:iam::{}:role/{role_name}", owner.account);
 
+        module.origin(&role_id, clients_field.index(index).field("external_id"));
         module.resources.push(Resource::Role(Role {
             id: role_id.clone(),
             name: role_name.clone(),
@@ -101,8 +104,10 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
             max_session_duration: hardening::ROLE_MAX_SESSION_SECONDS,
             tags: tags.clone(),
         }));
+        let policy_id = ResourceId::named(ResourceKind::ManagedPolicy, &client.name);
+        module.origin(&policy_id, clients_field.index(index));
         managed_policies.push(ManagedPolicy {
-            id: ResourceId::named(ResourceKind::ManagedPolicy, &client.name),
+            id: policy_id,
             name: role_name.clone(),
             description: format!("What {} may do in bucket {}", client.name, scenario.bucket.name),
             document: PolicyDocument::new(super::s3_access_statements(
@@ -159,6 +164,8 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     if let Some(key) = &key {
         let settings = KeySettings { rotation: true, deletion_window_days: hardening::DEFAULT_KEY_DELETION_WINDOW_DAYS };
         add_key(key, settings, &scenario.bucket.name, &key_users, owner, &tags, &mut module);
+        // The key policy names every client role that uses the key.
+        module.origin(&ResourceId::this(ResourceKind::KmsKey), clients_field);
     }
     module.resources.push(Resource::Bucket(hardening::bucket(
         bucket_id.clone(),
@@ -174,6 +181,9 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     module.outputs.extend(super::bucket_outputs(&bucket_id));
 
     module.notes.extend(seed_departures());
+    if scenario.clients.iter().any(|client| client.prefix.is_some() && matches!(client.access, Access::Capabilities(_))) {
+        module.notes.push(super::prefix_confinement_note());
+    }
     let module = module.finish();
     let key_arn = key.as_ref().map(|key| Resolver::new(&module).value(&key.arn));
     let access_paths = scenario

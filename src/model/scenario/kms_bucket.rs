@@ -5,6 +5,7 @@
 //! key, and the role the SaaS assumes with its external ID.
 
 use crate::blueprint::{self, BucketKeyChoice, KmsBucket};
+use crate::diagnostic::FieldPath;
 use crate::model::capability::Grant;
 use crate::model::policy::{Effect, PolicyDocument, Principal, Statement};
 use crate::model::resource::{BucketEncryption, ManagedPolicy, Resource, ResourceId, ResourceKind, Role};
@@ -35,6 +36,12 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &KmsBucket) -> Vec<Modu
     let role_id = ResourceId::this(ResourceKind::Role);
     let saas_role = Value::literal(&scenario.saas.role_arn);
     let grant = Grant::for_capabilities(&scenario.capabilities, true);
+    module.origin(&role_id, FieldPath::root().field("saas"));
+    module.origin(&ResourceId::this(ResourceKind::KmsKey), FieldPath::root().field("key"));
+    for policy in [ResourceId::named(ResourceKind::ManagedPolicy, "s3"), ResourceId::named(ResourceKind::ManagedPolicy, "kms")] {
+        module.origin(&policy, FieldPath::root().field("capabilities"));
+    }
+    module.origin(&ResourceId::this(ResourceKind::BucketPolicy), FieldPath::root().field("capabilities"));
 
     module.resources.push(Resource::Role(Role {
         id: role_id.clone(),

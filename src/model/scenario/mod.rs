@@ -6,8 +6,11 @@ pub mod ec2_docroot;
 pub mod external_handoff;
 pub mod kms_bucket;
 
+use std::collections::BTreeMap;
+
 use crate::aws::regions;
 use crate::blueprint::{Blueprint, Scenario};
+use crate::diagnostic::FieldPath;
 use crate::model::capability::Grant;
 use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
 use crate::model::resource::pascal_case;
@@ -103,6 +106,7 @@ struct ModuleBuilder {
     region: Option<String>,
     partition: &'static str,
     resources: Vec<Resource>,
+    origins: BTreeMap<ResourceId, FieldPath>,
     outputs: Vec<Output>,
     notes: Vec<Note>,
     manual_steps: Vec<ManualStep>,
@@ -125,11 +129,17 @@ impl ModuleBuilder {
             region: None,
             partition: account_partition(partition_region),
             resources: Vec::new(),
+            origins: BTreeMap::new(),
             outputs: Vec::new(),
             notes: Vec::new(),
             manual_steps: Vec::new(),
             next_steps: Vec::new(),
         }
+    }
+
+    /// Records the blueprint field that resource `id` grows with.
+    fn origin(&mut self, id: &ResourceId, field: FieldPath) {
+        self.origins.insert(id.clone(), field);
     }
 
     fn finish(mut self) -> Module {
@@ -141,11 +151,20 @@ impl ModuleBuilder {
             account: self.account,
             region: self.region,
             resources: self.resources,
+            origins: self.origins,
             outputs: self.outputs,
             notes: self.notes,
             manual_steps: self.manual_steps,
             next_steps: self.next_steps,
         }
+    }
+}
+
+/// The note for a module where a prefix confines some principal's capabilities.
+fn prefix_confinement_note() -> Note {
+    Note {
+        title: "A prefix also removes ListBucketMultipartUploads".into(),
+        text: "IAM cannot confine `s3:ListBucketMultipartUploads` to a prefix (it takes no `s3:prefix` condition), so a principal confined to a prefix would see the key names of every in-progress upload in the bucket; its capabilities leave the action out. It still completes, aborts and lists the parts of its own uploads, which act on objects under its prefix.".into(),
     }
 }
 
@@ -205,6 +224,38 @@ fn key_use_through_s3(key_arn: &Value, grant: &Grant, region: &str) -> Statement
         .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(region)])
 }
 
+/// The key policy statements that let roles use the key through S3: one per distinct set of KMS actions, naming
+/// every role that needs exactly that set, in the order the roles first appear.
+///
+/// One statement per role would be simpler to read, but it costs about 250 bytes a role against the key
+/// policy's 32 KB limit, so a bucket could serve only about 120 clients; a role added to a shared statement
+/// costs only its ARN. A statement with one role is named after it.
+fn key_use_statements(key_users: &[KeyUser], region: &str) -> Vec<Statement> {
+    let mut groups: Vec<(&[String], Vec<&KeyUser>)> = Vec::new();
+    for user in key_users {
+        match groups.iter_mut().find(|(actions, _)| *actions == user.actions.as_slice()) {
+            Some((_, users)) => users.push(user),
+            None => groups.push((&user.actions, vec![user])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(actions, users)| {
+            let sid = match users.as_slice() {
+                [user] => format!("Allow{}RoleUseThroughS3", pascal_case(&user.words)),
+                _ => {
+                    let verbs: String = actions.iter().map(|action| action.trim_start_matches("kms:")).collect::<Vec<_>>().join("And");
+                    format!("AllowRolesTo{verbs}ThroughS3")
+                }
+            };
+            Statement::new(sid, Effect::Allow, actions.iter().map(String::as_str))
+                .with_principal(Principal::Aws(users.iter().map(|user| user.role_arn.clone()).collect()))
+                .with_resources([Value::literal("*")])
+                .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(region)])
+        })
+        .collect()
+}
+
 /// The bucket's key, as the rest of the module needs it.
 struct BucketKey {
     /// The key's ARN.
@@ -248,19 +299,7 @@ fn add_key(
     tags: &Tags,
     module: &mut ModuleBuilder,
 ) {
-    let role_statements: Vec<Statement> = key_users
-        .iter()
-        .map(|user| {
-            Statement::new(
-                format!("Allow{}RoleUseThroughS3", pascal_case(&user.words)),
-                Effect::Allow,
-                user.actions.iter().map(String::as_str),
-            )
-            .with_principal(Principal::Aws(vec![user.role_arn.clone()]))
-            .with_resources([Value::literal("*")])
-            .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(&owner.region)])
-        })
-        .collect();
+    let role_statements = key_use_statements(key_users, &owner.region);
     let Some(alias) = &key.created_alias else {
         if !role_statements.is_empty() {
             module.manual_steps.push(ManualStep {

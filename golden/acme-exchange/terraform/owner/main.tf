@@ -222,7 +222,7 @@ data "aws_iam_policy_document" "acme_policy" {
   statement {
     sid       = "AllowBucketActions"
     effect    = "Allow"
-    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    actions   = ["s3:GetBucketLocation"]
     resources = [aws_s3_bucket.this.arn]
   }
 

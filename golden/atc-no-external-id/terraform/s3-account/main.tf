@@ -104,7 +104,7 @@ data "aws_iam_policy_document" "policy" {
   statement {
     sid       = "AllowBucketActionsInAtcInbox"
     effect    = "Allow"
-    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    actions   = ["s3:GetBucketLocation"]
     resources = ["arn:${data.aws_partition.current.partition}:s3:::atc-inbox"]
   }
 

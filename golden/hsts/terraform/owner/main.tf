@@ -86,7 +86,7 @@ data "aws_iam_policy_document" "policy" {
   statement {
     sid       = "AllowBucketActions"
     effect    = "Allow"
-    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    actions   = ["s3:GetBucketLocation"]
     resources = ["arn:${data.aws_partition.current.partition}:s3:::my-transfer-bucket"]
   }
 

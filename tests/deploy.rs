@@ -23,6 +23,7 @@ mod front_door;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use bucketbridge::emit::cloudformation::{self, split::Limits};
 use serde_json::{Value, json};
 
 use crate::external;
@@ -217,27 +218,75 @@ fn print_summary(case: &Case, mode: &str, report: &Value) {
     }
 }
 
+/// Deploys one module in `mode`, with `extra` plan fields, and returns its failures; with `front_door`, also makes
+/// the front-door calls after the deployment and judges them.
+fn deploy_case(tools: &Tools, case: &Case, mode: &str, with_front_door: bool, extra: Value) -> Vec<String> {
+    let front_door = case.front_door.as_ref().filter(|_| with_front_door);
+    let mut extra = extra;
+    if let (Some(plan), Value::Object(fields)) = (front_door, &mut extra) {
+        fields.insert("frontdoor".into(), plan.json.clone());
+    }
+    let report = run(tools, case, mode, extra);
+    if let Ok(folder) = std::env::var("BUCKETBRIDGE_DEPLOY_REPORTS") {
+        let file = format!("{}-{mode}.json", case.name.replace(['/', ' '], "-"));
+        std::fs::write(Path::new(&folder).join(file), serde_json::to_vec_pretty(&report).expect("report serializes"))
+            .expect("report is written");
+    }
+    print_summary(case, mode, &report);
+    let mut failures: Vec<String> =
+        strings(&report, "failures").into_iter().map(|failure| format!("{} {mode}: {failure}", case.name)).collect();
+    if let Some(plan) = front_door {
+        let (front_door_failures, table) = front_door::judge(&format!("{} {mode}", case.name), plan, &report);
+        eprintln!("  front door ({} calls):\n{}", plan.calls.len(), table.join("\n"));
+        failures.extend(front_door_failures);
+    }
+    failures
+}
+
 /// Deploys every module in `mode` and fails with every failure of every module; with `front_door`, also
 /// makes the front-door calls after the deployment and judges them.
 fn deploy_all(mode: &str, with_front_door: bool) {
     let Some(tools) = tools() else { return };
     let mut failures = Vec::new();
     for case in cases() {
-        let front_door = case.front_door.as_ref().filter(|_| with_front_door);
-        let extra = front_door.map_or_else(|| json!({}), |plan| json!({"frontdoor": plan.json}));
-        let report = run(&tools, &case, mode, extra);
-        if let Ok(folder) = std::env::var("BUCKETBRIDGE_DEPLOY_REPORTS") {
-            let file = format!("{}-{mode}.json", case.name.replace('/', "-"));
-            std::fs::write(Path::new(&folder).join(file), serde_json::to_vec_pretty(&report).expect("report serializes"))
-                .expect("report is written");
-        }
-        print_summary(&case, mode, &report);
-        failures.extend(strings(&report, "failures").into_iter().map(|failure| format!("{} {mode}: {failure}", case.name)));
-        if let Some(plan) = front_door {
-            let (front_door_failures, table) = front_door::judge(&format!("{} {mode}", case.name), plan, &report);
-            eprintln!("  front door ({} calls):\n{}", plan.calls.len(), table.join("\n"));
-            failures.extend(front_door_failures);
-        }
+        failures.extend(deploy_case(&tools, &case, mode, with_front_door, json!({})));
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+}
+
+/// A module split into stacks (issue 6) deploys stack by stack in its order, reads back as the model says, passes
+/// the front door, and deletes in the reverse order keeping its bucket and key. Split to one resource per stack,
+/// every reference crosses a stack: aoc-kms imports its key's ARN and ID through exports, and acme-exchange has
+/// the front door.
+#[test]
+fn a_split_cloudformation_module_deploys_stack_by_stack() {
+    let Some(tools) = tools() else { return };
+    let limits = Limits { resources: 1, outputs: 6, bytes: bucketbridge::aws::CLOUDFORMATION_TEMPLATE_S3_MAX_BYTES };
+    let mut failures = Vec::new();
+    for name in ["aoc-kms", "acme-exchange"] {
+        let compiled = support::compile_example(&support::repo().join("blueprints").join(format!("{name}.yaml")));
+        let deployment = &compiled.deployment;
+        let module = &deployment.modules[0];
+        let stacks = cloudformation::emit_within(deployment, module, &limits);
+        assert!(stacks.len() > 1, "{name}: the module is split");
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let templates: Vec<PathBuf> = stacks
+            .iter()
+            .map(|stack| {
+                let path = folder.path().join(&stack.file);
+                std::fs::write(&path, &stack.text).expect("writes the template");
+                path
+            })
+            .collect();
+        let golden = support::repo().join("golden").join(&deployment.name);
+        let case = Case {
+            name: format!("{}/{} in {} stacks", deployment.name, module.name, stacks.len()),
+            terraform_module: golden.join("terraform").join(&module.name),
+            template: templates[0].clone(),
+            expect: expect::module(deployment, module),
+            front_door: front_door::plan(deployment, module),
+        };
+        failures.extend(deploy_case(&tools, &case, "cloudformation", true, json!({ "templates": templates })));
     }
     assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
 }

@@ -133,7 +133,7 @@ fn validate_module(terraform: &Path, plugins: &Path, module: &Path) -> Option<St
     (!validate.status.success()).then(|| format!("terraform validate failed for {}:\n{}", support::relative(module), describe(&validate)))
 }
 
-fn cfn_lint() -> Option<PathBuf> {
+pub fn cfn_lint() -> Option<PathBuf> {
     if let Ok(program) = std::env::var("BUCKETBRIDGE_CFN_LINT") {
         return Some(PathBuf::from(program));
     }

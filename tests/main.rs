@@ -20,4 +20,5 @@ mod limits;
 mod properties;
 mod safe_writes;
 mod scenarios;
+mod split;
 mod targets;

@@ -12,7 +12,8 @@
 //! * [`dates`]: ISO 8601 date-times for IAM's date condition operators.
 //! * [`names`]: validators for the names a blueprint supplies (buckets, roles,
 //!   policies, paths, external IDs, KMS aliases, account IDs, key prefixes).
-//! * The constants below: size limits IAM, S3 and KMS enforce on policies.
+//! * The constants below: size limits IAM, S3 and KMS enforce on policies, and the limits CloudFormation
+//!   enforces on templates.
 
 pub mod actions;
 pub mod dates;
@@ -132,6 +133,43 @@ pub const KMS_ALIASES_PER_KEY_MAX: usize = 50;
 /// Source: AWS KMS API Reference, `ScheduleKeyDeletion` (`PendingWindowInDays`).
 pub const KMS_PENDING_WINDOW_DAYS: std::ops::RangeInclusive<u32> = 7..=30;
 
+// --- CloudFormation template limits ------------------------------------
+//
+// A module's template must stay within these, or CloudFormation refuses it before it creates anything; the
+// CloudFormation emitter splits a module that would not fit into several stacks.
+
+/// Resources declared in one template: 500.
+///
+/// Source: AWS CloudFormation User Guide, "CloudFormation quotas" (`cloudformation-limits.html`), Resources.
+pub const CLOUDFORMATION_RESOURCES_MAX: usize = 500;
+
+/// Outputs declared in one template: 200. An export is an output with an `Export` name, so exports count too.
+///
+/// Source: cloudformation-limits.html, Outputs.
+pub const CLOUDFORMATION_OUTPUTS_MAX: usize = 200;
+
+/// Parameters declared in one template: 200.
+///
+/// Source: cloudformation-limits.html, Parameters.
+pub const CLOUDFORMATION_PARAMETERS_MAX: usize = 200;
+
+/// Largest template body uploaded to S3 first (`aws cloudformation deploy --s3-bucket`, `TemplateURL`): 1 MB.
+///
+/// Source: cloudformation-limits.html, "Template body size in an Amazon S3 object" (1 MB, 1,000,000 bytes).
+pub const CLOUDFORMATION_TEMPLATE_S3_MAX_BYTES: usize = 1_000_000;
+
+/// Largest template body passed inline (`TemplateBody`, what `aws cloudformation deploy` sends without
+/// `--s3-bucket`): 51,200 bytes.
+///
+/// Source: cloudformation-limits.html, "Template body size in a request".
+pub const CLOUDFORMATION_TEMPLATE_INLINE_MAX_BYTES: usize = 51_200;
+
+/// Longest export name: 255 characters. Export names must also be unique per account and region.
+///
+/// Source: cloudformation-limits.html, "Output export name", and the User Guide page "Exporting stack output
+/// values" (`using-cfn-stack-exports.html`).
+pub const CLOUDFORMATION_EXPORT_NAME_MAX_CHARS: usize = 255;
+
 /// Length of a policy document as IAM counts it against the character quotas
 /// above: every `char` except white space.
 ///
@@ -162,5 +200,9 @@ mod tests {
         assert_eq!(BUCKET_POLICY_MAX_BYTES, 20480);
         assert_eq!(KEY_POLICY_MAX_BYTES, 32768);
         assert_eq!(MANAGED_POLICIES_PER_ROLE_DEFAULT, 10);
+        assert_eq!(CLOUDFORMATION_RESOURCES_MAX, 500);
+        assert_eq!(CLOUDFORMATION_OUTPUTS_MAX, 200);
+        assert_eq!(CLOUDFORMATION_TEMPLATE_S3_MAX_BYTES, 1_000_000);
+        assert_eq!(CLOUDFORMATION_TEMPLATE_INLINE_MAX_BYTES, 51_200);
     }
 }

@@ -69,10 +69,12 @@ pub fn emit(deployment: &Deployment, options: &Options, matrix: &Matrix) -> File
         }
     }
     if targets.cloudformation {
-        for module in &deployment.modules {
-            tree.insert(format!("{root}/cloudformation/{}.yaml", module.name), cloudformation::emit(deployment, module).into_bytes());
+        let modules: Vec<Vec<cloudformation::Stack>> =
+            deployment.modules.iter().map(|module| cloudformation::emit(deployment, module)).collect();
+        tree.insert(format!("{root}/cloudformation/README.md"), prose::cloudformation_readme(deployment, &modules, &access).into_bytes());
+        for stack in modules.into_iter().flatten() {
+            tree.insert(format!("{root}/cloudformation/{}", stack.file), stack.text.into_bytes());
         }
-        tree.insert(format!("{root}/cloudformation/README.md"), prose::cloudformation_readme(deployment, &access).into_bytes());
     }
     for handoff in &deployment.handoffs {
         tree.insert(format!("{root}/handoff/{}/HANDOFF.md", handoff.folder), prose::handoff_markdown(deployment, handoff).into_bytes());

@@ -7,10 +7,13 @@
 //! A key's ID is chosen by AWS at creation, so a created key gets the model's stand-in ID, named by its logical
 //! ID (`KmsKey` is the module's main key, `LogKmsKey` the key named `log`).
 //!
+//! A module split into several stacks is read as one with [`read_stacks`], in deploy order: `!ImportValue` takes
+//! the export of an earlier stack, and a name written as text finds the resource an earlier stack created.
+//!
 //! It fails closed: a resource type, property, top-level section or intrinsic function it does not read is an
 //! error, because any of them might change who gets in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
@@ -87,91 +90,175 @@ struct Symbol {
 ///
 /// Returns an error when the template does not parse, or holds anything the reader does not read.
 pub fn read(template: &str, environment: &Environment) -> Result<ModulePolicies, ReadError> {
-    let document: Yaml =
-        serde_yaml::from_str(template).map_err(|error| ReadError::new("template", ReadErrorKind::Syntax(error.to_string())))?;
-    let top = document.as_mapping().ok_or_else(|| ReadError::new("template", ReadErrorKind::WrongShape("a mapping")))?;
-    for key in top.keys() {
-        let key = key_text(key, "template")?;
-        if !SECTIONS.contains(&key) {
-            return Err(ReadError::new(key, ReadErrorKind::Unmodelled(key.to_owned())));
+    let mut module = Stacks::new(environment);
+    module.read(template)?;
+    Ok(module.policies)
+}
+
+/// Reads the templates of one module split into several stacks, given as (file name, text) in deploy order, as
+/// one module: a resource of one stack may be named in another, and an `!ImportValue` takes the export of an
+/// earlier stack, as CloudFormation gives it when the stacks are deployed in that order.
+///
+/// # Errors
+///
+/// Returns an error, with the file name before its path, when a template does not read as [`read`] says, an
+/// import names no export of an earlier stack, two stacks declare the same logical ID or export name, or two
+/// stacks create roles of the same name.
+pub fn read_stacks<'t>(
+    templates: impl IntoIterator<Item = (&'t str, &'t str)>,
+    environment: &Environment,
+) -> Result<ModulePolicies, ReadError> {
+    let mut module = Stacks::new(environment);
+    for (file, template) in templates {
+        module.read(template).map_err(|error| ReadError::new(format!("{file}: {}", error.path), error.kind))?;
+    }
+    Ok(module.policies)
+}
+
+/// The stacks of one module read so far.
+struct Stacks<'e> {
+    environment: &'e Environment,
+    policies: ModulePolicies,
+    /// Every export of the stacks read so far: name to value.
+    exports: BTreeMap<String, String>,
+    /// Every logical ID of the stacks read so far. A created key's stand-in ID is named by its logical ID, so two
+    /// stacks with the same logical ID would be read as one key.
+    logical_ids: BTreeSet<String>,
+}
+
+impl<'e> Stacks<'e> {
+    fn new(environment: &'e Environment) -> Stacks<'e> {
+        Stacks {
+            environment,
+            policies: ModulePolicies {
+                module: environment.module.clone(),
+                account: environment.account.clone(),
+                roles: Vec::new(),
+                buckets: Vec::new(),
+                keys: Vec::new(),
+            },
+            exports: BTreeMap::new(),
+            logical_ids: BTreeSet::new(),
         }
     }
-    let resources = top
-        .get("Resources")
-        .ok_or_else(|| ReadError::new("template", ReadErrorKind::Missing("Resources")))?
-        .as_mapping()
-        .ok_or_else(|| ReadError::new("Resources", ReadErrorKind::WrongShape("a mapping")))?;
-    let declared = resources.iter().map(|(id, body)| declare(id, body)).collect::<Result<Vec<_>, _>>()?;
 
-    let names = Resolver { environment, symbols: &BTreeMap::new() };
-    let symbols = declared.iter().map(|resource| Ok((resource.id.to_owned(), symbol(resource, &names)?))).collect::<Result<_, _>>()?;
-    let resolver = Resolver { environment, symbols: &symbols };
-
-    let mut policies = ModulePolicies {
-        module: environment.module.clone(),
-        account: environment.account.clone(),
-        roles: Vec::new(),
-        buckets: Vec::new(),
-        keys: Vec::new(),
-    };
-    for resource in &declared {
-        match resource.resource_type {
-            "AWS::IAM::Role" => policies.roles.push(RolePolicies {
-                name: resolver.string(resource.required("RoleName")?, &resource.property_path("RoleName"))?,
-                arn: symbols[resource.id].attributes["Arn"].clone(),
-                trust_policy: resolver
-                    .json(resource.required("AssumeRolePolicyDocument")?, &resource.property_path("AssumeRolePolicyDocument"))?,
-                policies: Vec::new(),
-            }),
-            "AWS::S3::Bucket" => policies.buckets.push(BucketPolicies {
-                name: resolver.string(resource.required("BucketName")?, &resource.property_path("BucketName"))?,
-                policy: None,
-            }),
-            "AWS::KMS::Key" => policies.keys.push(KeyPolicies {
-                arn: symbols[resource.id].attributes["Arn"].clone(),
-                key_policy: resolver.json(resource.required("KeyPolicy")?, &resource.property_path("KeyPolicy"))?,
-            }),
-            _ => {}
+    fn read(&mut self, template: &str) -> Result<(), ReadError> {
+        let environment = self.environment;
+        let document: Yaml =
+            serde_yaml::from_str(template).map_err(|error| ReadError::new("template", ReadErrorKind::Syntax(error.to_string())))?;
+        let top = document.as_mapping().ok_or_else(|| ReadError::new("template", ReadErrorKind::WrongShape("a mapping")))?;
+        for key in top.keys() {
+            let key = key_text(key, "template")?;
+            if !SECTIONS.contains(&key) {
+                return Err(ReadError::new(key, ReadErrorKind::Unmodelled(key.to_owned())));
+            }
         }
-    }
-    for resource in &declared {
-        match resource.resource_type {
-            "AWS::IAM::ManagedPolicy" => {
-                let name = resolver.string(resource.required("ManagedPolicyName")?, &resource.property_path("ManagedPolicyName"))?;
-                let document = resolver.json(resource.required("PolicyDocument")?, &resource.property_path("PolicyDocument"))?;
-                let roles_path = resource.property_path("Roles");
-                let roles = resource
-                    .required("Roles")?
-                    .as_sequence()
-                    .ok_or_else(|| ReadError::new(&roles_path, ReadErrorKind::WrongShape("a list")))?;
-                for (index, role) in roles.iter().enumerate() {
-                    let path = format!("{roles_path}[{index}]");
-                    let role_name = resolver.string(role, &path)?;
-                    if !policies.roles.iter().any(|candidate| candidate.name == role_name) {
-                        // A role name written as text, not a `!Ref`, names a role the account already has.
-                        if !matches!(role, Yaml::String(_)) {
-                            return Err(ReadError::new(&path, ReadErrorKind::UnknownReference(role_name)));
-                        }
-                        policies.roles.push(super::policies::existing_role(environment, &role_name));
+        let resources = top
+            .get("Resources")
+            .ok_or_else(|| ReadError::new("template", ReadErrorKind::Missing("Resources")))?
+            .as_mapping()
+            .ok_or_else(|| ReadError::new("Resources", ReadErrorKind::WrongShape("a mapping")))?;
+        let declared = resources.iter().map(|(id, body)| declare(id, body)).collect::<Result<Vec<_>, _>>()?;
+        for resource in &declared {
+            if !self.logical_ids.insert(resource.id.to_owned()) {
+                return Err(ReadError::new(&resource.path, ReadErrorKind::Duplicate(format!("logical ID {} in two stacks", resource.id))));
+            }
+        }
+
+        let names = Resolver { environment, symbols: &BTreeMap::new(), imports: &self.exports };
+        let symbols = declared.iter().map(|resource| Ok((resource.id.to_owned(), symbol(resource, &names)?))).collect::<Result<_, _>>()?;
+        let resolver = Resolver { environment, symbols: &symbols, imports: &self.exports };
+
+        let policies = &mut self.policies;
+        for resource in &declared {
+            match resource.resource_type {
+                "AWS::IAM::Role" => {
+                    let name = resolver.string(resource.required("RoleName")?, &resource.property_path("RoleName"))?;
+                    if policies.roles.iter().any(|role| role.name == name) {
+                        return Err(ReadError::new(resource.property_path("RoleName"), ReadErrorKind::Duplicate(format!("role {name}"))));
                     }
-                    let role = policies
-                        .roles
-                        .iter_mut()
-                        .find(|candidate| candidate.name == role_name)
-                        .ok_or_else(|| ReadError::new(&path, ReadErrorKind::UnknownReference(role_name.clone())))?;
-                    role.policies.push(NamedPolicy { name: name.clone(), document: document.clone() });
+                    policies.roles.push(RolePolicies {
+                        name,
+                        arn: symbols[resource.id].attributes["Arn"].clone(),
+                        trust_policy: resolver
+                            .json(resource.required("AssumeRolePolicyDocument")?, &resource.property_path("AssumeRolePolicyDocument"))?,
+                        policies: Vec::new(),
+                    });
                 }
+                "AWS::S3::Bucket" => policies.buckets.push(BucketPolicies {
+                    name: resolver.string(resource.required("BucketName")?, &resource.property_path("BucketName"))?,
+                    policy: None,
+                }),
+                "AWS::KMS::Key" => policies.keys.push(KeyPolicies {
+                    arn: symbols[resource.id].attributes["Arn"].clone(),
+                    key_policy: resolver.json(resource.required("KeyPolicy")?, &resource.property_path("KeyPolicy"))?,
+                }),
+                _ => {}
             }
-            "AWS::S3::BucketPolicy" => {
-                let path = resource.property_path("Bucket");
-                let bucket_name = resolver.string(resource.required("Bucket")?, &path)?;
-                let document = resolver.json(resource.required("PolicyDocument")?, &resource.property_path("PolicyDocument"))?;
-                policies.attach_bucket_policy(bucket_name, document, &path)?;
-            }
-            _ => {}
         }
+        for resource in &declared {
+            match resource.resource_type {
+                "AWS::IAM::ManagedPolicy" => {
+                    let name = resolver.string(resource.required("ManagedPolicyName")?, &resource.property_path("ManagedPolicyName"))?;
+                    let document = resolver.json(resource.required("PolicyDocument")?, &resource.property_path("PolicyDocument"))?;
+                    let roles_path = resource.property_path("Roles");
+                    let roles = resource
+                        .required("Roles")?
+                        .as_sequence()
+                        .ok_or_else(|| ReadError::new(&roles_path, ReadErrorKind::WrongShape("a list")))?;
+                    for (index, role) in roles.iter().enumerate() {
+                        let path = format!("{roles_path}[{index}]");
+                        let role_name = resolver.string(role, &path)?;
+                        if !policies.roles.iter().any(|candidate| candidate.name == role_name) {
+                            // A role name written as text, not a `!Ref`, names a role the account already has (or
+                            // one an earlier stack of the module created, found above).
+                            if !matches!(role, Yaml::String(_)) {
+                                return Err(ReadError::new(&path, ReadErrorKind::UnknownReference(role_name)));
+                            }
+                            policies.roles.push(super::policies::existing_role(environment, &role_name));
+                        }
+                        let role = policies
+                            .roles
+                            .iter_mut()
+                            .find(|candidate| candidate.name == role_name)
+                            .ok_or_else(|| ReadError::new(&path, ReadErrorKind::UnknownReference(role_name.clone())))?;
+                        role.policies.push(NamedPolicy { name: name.clone(), document: document.clone() });
+                    }
+                }
+                "AWS::S3::BucketPolicy" => {
+                    let path = resource.property_path("Bucket");
+                    let bucket_name = resolver.string(resource.required("Bucket")?, &path)?;
+                    let document = resolver.json(resource.required("PolicyDocument")?, &resource.property_path("PolicyDocument"))?;
+                    policies.attach_bucket_policy(bucket_name, document, &path)?;
+                }
+                _ => {}
+            }
+        }
+        let exports = self.exports_of(top, &resolver)?;
+        for (name, value) in exports {
+            if self.exports.insert(name.clone(), value).is_some() {
+                return Err(ReadError::new("Outputs", ReadErrorKind::Duplicate(format!("export {name}"))));
+            }
+        }
+        Ok(())
     }
-    Ok(policies)
+
+    /// The exports of one template, by name, for the stacks after it.
+    fn exports_of(&self, top: &serde_yaml::Mapping, resolver: &Resolver<'_>) -> Result<Vec<(String, String)>, ReadError> {
+        let Some(outputs) = top.get("Outputs") else { return Ok(Vec::new()) };
+        let outputs = outputs.as_mapping().ok_or_else(|| ReadError::new("Outputs", ReadErrorKind::WrongShape("a mapping")))?;
+        let mut exports = Vec::new();
+        for (id, body) in outputs {
+            let path = format!("Outputs.{}", key_text(id, "Outputs")?);
+            let Some(name) = body.get("Export").and_then(|export| export.get("Name")) else { continue };
+            // A name made with `${AWS::StackName}` depends on the stack name, which the reader is not given: such an
+            // export cannot be looked up, and an import of it then fails as one of an unknown export.
+            let Ok(name) = resolver.string(name, &format!("{path}.Export.Name")) else { continue };
+            let value = body.get("Value").ok_or_else(|| ReadError::new(&path, ReadErrorKind::Missing("Value")))?;
+            exports.push((name, resolver.string(value, &format!("{path}.Value"))?));
+        }
+        Ok(exports)
+    }
 }
 
 fn key_text<'v>(key: &'v Yaml, path: &str) -> Result<&'v str, ReadError> {
@@ -259,6 +346,8 @@ fn symbol(resource: &Declared<'_>, names: &Resolver<'_>) -> Result<Symbol, ReadE
 struct Resolver<'a> {
     environment: &'a Environment,
     symbols: &'a BTreeMap<String, Symbol>,
+    /// The exports of the module's earlier stacks, by name.
+    imports: &'a BTreeMap<String, String>,
 }
 
 impl Resolver<'_> {
@@ -342,6 +431,14 @@ impl Resolver<'_> {
                     _ => return Err(unsupported()),
                 };
                 Ok(Json::String(self.substitute(text, &variables, path)?))
+            }
+            "Fn::ImportValue" => {
+                let name = self.string(argument, path)?;
+                let value = self
+                    .imports
+                    .get(&name)
+                    .ok_or_else(|| ReadError::new(path, ReadErrorKind::UnknownReference(format!("export {name}"))))?;
+                Ok(Json::String(value.clone()))
             }
             other => Err(ReadError::new(path, ReadErrorKind::Expression(format!("intrinsic function {other} is not read")))),
         }

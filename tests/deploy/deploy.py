@@ -768,26 +768,51 @@ def without_skipped_properties(template, plan):
     return template, removed
 
 
+def stacks_of(plan):
+    """(stack name, template) in deploy order: the module's one template, or the stacks of a split module."""
+    expect = plan["expect"]
+    base = f"bucketbridge-{expect['blueprint']}-{expect['module']}"
+    if not plan.get("templates"):
+        return [(base, load_template(plan["template"]))]
+    return [(f"{base}-{number}", load_template(path)) for number, path in enumerate(plan["templates"], start=1)]
+
+
+def delete_stack(cfn, stack_name, report):
+    try:
+        cfn.delete_stack(StackName=stack_name)
+    except botocore.exceptions.ClientError as error:
+        if error_code(error) != "DeleteConflict":
+            raise
+        # moto deletes a role before detaching its managed policies and stops there; CloudFormation orders
+        # the deletion by the template's references. Record it and ask again, as an operator would.
+        report.limits.append({"limit": "DeleteConflict", "observed": f"first delete_stack of {stack_name}: {error}"})
+        cfn.delete_stack(StackName=stack_name)
+    stacks = cfn.describe_stacks()["Stacks"]
+    if any(stack["StackName"] == stack_name and stack["StackStatus"] != "DELETE_COMPLETE" for stack in stacks):
+        report.fail(f"stack {stack_name}", "delete", json.dumps([stack["StackStatus"] for stack in stacks]))
+
+
 def deploy_cloudformation(plan, report, workdir):
     expect = plan["expect"]
-    template = load_template(plan["template"])
+    stacks = stacks_of(plan)
     with Emulator(expect["account"], workdir) as emulator:
         create_prerequisites(emulator, expect)
-        body, removed = without_skipped_properties(template, plan)
-        for entry in removed:
-            report.skips.append(
-                {"target": "cloudformation", "resource": entry["resource"], "field": f"property {entry['property']} (removed before create_stack)", "reason": entry["reason"], "found": None}
-            )
-        failed = evaluate_rules(template, expect["account"], expect["region"])
-        if failed:
-            report.fail("cloudformation", "Rules", f"the template's own Rules reject its blueprint account and region: {failed}")
-        started = time.monotonic()
-        stack_name = f"bucketbridge-{expect['blueprint']}-{expect['module']}"
-        status, reason = create_stack(emulator, plan, json.dumps(body), stack_name, report)
-        report.step("create_stack", started)
-        if status != "CREATE_COMPLETE":
-            report.fail(f"stack {stack_name}", "status", f"{status}: {reason}")
-            return
+        # A split module's stacks are created in their order and deleted in the reverse order, as its README says.
+        for stack_name, template in stacks:
+            body, removed = without_skipped_properties(template, plan)
+            for entry in removed:
+                report.skips.append(
+                    {"target": "cloudformation", "resource": entry["resource"], "field": f"property {entry['property']} (removed before create_stack)", "reason": entry["reason"], "found": None}
+                )
+            failed = evaluate_rules(template, expect["account"], expect["region"])
+            if failed:
+                report.fail("cloudformation", "Rules", f"{stack_name}: the template's own Rules reject its blueprint account and region: {failed}")
+            started = time.monotonic()
+            status, reason = create_stack(emulator, plan, json.dumps(body), stack_name, report)
+            report.step(f"create_stack {stack_name}" if len(stacks) > 1 else "create_stack", started)
+            if status != "CREATE_COMPLETE":
+                report.fail(f"stack {stack_name}", "status", f"{status}: {reason}")
+                return
         started = time.monotonic()
         skips = Skips(plan["skips"], report, "cloudformation")
         replacements = read_back(emulator, expect, report, skips)
@@ -802,18 +827,8 @@ def deploy_cloudformation(plan, report, workdir):
 
         started = time.monotonic()
         cfn = emulator.client("cloudformation", expect["region"])
-        try:
-            cfn.delete_stack(StackName=stack_name)
-        except botocore.exceptions.ClientError as error:
-            if error_code(error) != "DeleteConflict":
-                raise
-            # moto deletes a role before detaching its managed policies and stops there; CloudFormation orders
-            # the deletion by the template's references. Record it and ask again, as an operator would.
-            report.limits.append({"limit": "DeleteConflict", "observed": f"first delete_stack: {error}"})
-            cfn.delete_stack(StackName=stack_name)
-        stacks = cfn.describe_stacks()["Stacks"]
-        if any(stack["StackName"] == stack_name and stack["StackStatus"] != "DELETE_COMPLETE" for stack in stacks):
-            report.fail(f"stack {stack_name}", "delete", json.dumps([stack["StackStatus"] for stack in stacks]))
+        for stack_name, _ in reversed(stacks):
+            delete_stack(cfn, stack_name, report)
         report.step("delete_stack", started)
         retained(emulator, expect, replacements, report)
 

@@ -6,7 +6,7 @@ use bucketbridge::explain::{self, Columns, Environment, Matrix, ModulePolicies, 
 /// An emitted target whose files can be read back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
-    /// `<name>/cloudformation/<module>.yaml`.
+    /// `<name>/cloudformation/<module>.yaml`, or the stacks `<module>-<n>.yaml` of a split module.
     CloudFormation,
     /// Every `.tf` file of `<name>/terraform/<module>/`.
     Terraform,
@@ -23,6 +23,27 @@ pub fn file<'c>(compiled: &'c Compiled, path: &str) -> &'c str {
     std::str::from_utf8(bytes).expect("emitted files are UTF-8")
 }
 
+/// The paths of a module's CloudFormation templates in deploy order: `<module>.yaml`, or the numbered stacks
+/// `<module>-<n>.yaml` of a split module (zero-padded, so sorting by path is deploy order).
+pub fn cloudformation_templates(compiled: &Compiled, module: &str) -> Vec<String> {
+    let folder = format!("{}/cloudformation/", compiled.deployment.name);
+    let paths: Vec<String> = compiled
+        .files
+        .keys()
+        .filter(|path| {
+            let Some(file) = path.strip_prefix(&folder).and_then(|file| file.strip_suffix(".yaml")) else { return false };
+            file == module
+                || file
+                    .strip_prefix(module)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|number| !number.is_empty() && number.chars().all(|character| character.is_ascii_digit()))
+        })
+        .cloned()
+        .collect();
+    assert!(!paths.is_empty(), "{folder}{module}.yaml or its stacks are emitted");
+    paths
+}
+
 /// Reads every module of `target` from the emitted files of `compiled`, through `edit` (the identity, or a
 /// tampering step), and panics with the reader's error when one does not read.
 pub fn read_with(compiled: &Compiled, target: Target, edit: &dyn Fn(&str, &str) -> String) -> Vec<ModulePolicies> {
@@ -34,9 +55,15 @@ pub fn read_with(compiled: &Compiled, target: Target, edit: &dyn Fn(&str, &str) 
             let environment = Environment::of(module);
             match target {
                 Target::CloudFormation => {
-                    let path = format!("{}/cloudformation/{}.yaml", deployment.name, module.name);
-                    let text = edit(&path, file(compiled, &path));
-                    from_cloudformation::read(&text, &environment).unwrap_or_else(|error| panic!("{path}: {error}"))
+                    let templates: Vec<(String, String)> = cloudformation_templates(compiled, &module.name)
+                        .into_iter()
+                        .map(|path| {
+                            let text = edit(&path, file(compiled, &path));
+                            (path, text)
+                        })
+                        .collect();
+                    from_cloudformation::read_stacks(templates.iter().map(|(path, text)| (path.as_str(), text.as_str())), &environment)
+                        .unwrap_or_else(|error| panic!("{} {}: {error}", deployment.name, module.name))
                 }
                 Target::Terraform => {
                     let folder = format!("{}/terraform/{}/", deployment.name, module.name);

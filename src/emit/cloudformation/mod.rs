@@ -6,54 +6,334 @@
 //! a second one that needs no `Rules` support: a condition that looks the account and region up in the
 //! template's `Mappings`, which fails the stack operation anywhere else, also before anything is created.
 
+pub mod split;
 pub mod template;
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
 
 use crate::model::policy::{POLICY_VERSION, PolicyDocument, Principal};
 use crate::model::resource::{BucketEncryption, Resource as ModelResource, ResourceId, ResourceKind, Tags, pascal_case};
-use crate::model::value::{Attribute, Part, Value};
-use crate::model::{Deployment, Module};
+use crate::model::value::{Attribute, Part, Value, arn};
+use crate::model::{Deployment, Module, Output as ModelOutput};
 
+use split::{Limits, Weight};
 use template::{Assertion, Export, Intrinsic, Node, OrderedMap, Output, Resource, Rule, Template};
 
-/// The template for one module, as YAML text with the generated-file header.
-pub fn emit(deployment: &Deployment, module: &Module) -> String {
-    let values = Values::new(module);
-    // CloudFormation has no lookups: an existing resource is written wherever it is referred to, by name.
-    let created = module.resources.iter().filter(|resource| !matches!(resource, ModelResource::ExistingRole(_)));
-    let (rule, assertions) = match &module.region {
-        Some(_) => ("DeployOnlyToTheBlueprintAccountAndRegion", account_guard(module)),
-        None => ("DeployOnlyToTheBlueprintAccount", account_guard(module)),
-    };
-    let template = Template {
-        format_version: "2010-09-09",
-        description: format!("{} (bucketbridge blueprint {}, module {})", module.description, deployment.name, module.name),
-        rules: OrderedMap::new().with(rule, assertions),
-        mappings: OrderedMap::new().with(TARGET_MAPPING, target_mapping(module)),
-        conditions: OrderedMap::new().with(TARGET_CONDITION, target_condition(module)),
-        resources: OrderedMap(created.map(|resource| (logical_id(resource.id()), translate(resource, &values))).collect()),
-        outputs: OrderedMap(
-            module
+/// One template of a module: the file written under `cloudformation/`, and what it holds for the README.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stack {
+    /// The file name: `<module>.yaml` when the module fits one template, otherwise `<module>-<n>.yaml`, numbered
+    /// from 1 in deploy order and zero-padded so the files sort in that order.
+    pub file: String,
+    /// The stack name the README deploys the template as: `<blueprint>-<module>`, or `<blueprint>-<module>-<n>`.
+    pub stack_name: String,
+    /// The template, starting with the generated-file header.
+    pub text: String,
+    /// The resources it creates, as (logical ID, resource type), in model order.
+    pub resources: Vec<(String, &'static str)>,
+    /// The logical IDs of the model's outputs it holds, sorted.
+    pub outputs: Vec<String>,
+    /// The exports of earlier stacks it imports, as (export name, file of the stack that exports it), sorted.
+    pub imports: Vec<(String, String)>,
+}
+
+/// The templates of one module, in deploy order: one when the module fits CloudFormation's limits (every
+/// shipped example does), several stacks otherwise.
+///
+/// A module is split in model order, which is dependency order, so each stack refers only to itself and to the
+/// stacks before it (see [`split`]). A reference to an earlier stack is written as text when CloudFormation
+/// would return a value the model already knows (a bucket, role, policy, instance profile or alias name, and
+/// the ARNs built from them); a value AWS chooses (a created key's ID and ARN) is exported by the stack that
+/// creates it, under a name made of the blueprint, module, logical ID and attribute, and imported where needed.
+pub fn emit(deployment: &Deployment, module: &Module) -> Vec<Stack> {
+    emit_within(deployment, module, &Limits::CLOUDFORMATION)
+}
+
+/// [`emit`] within other limits, so a test can split a small module.
+///
+/// # Panics
+///
+/// When one resource with its outputs does not fit an empty template, or a stack breaks a limit after all: both
+/// are internal errors.
+pub fn emit_within(deployment: &Deployment, module: &Module, limits: &Limits) -> Vec<Stack> {
+    let plan = Plan::new(deployment, module);
+    // Every template has one output more than the model's: the account guard's.
+    let counts = Weight { resources: plan.created.len(), outputs: module.outputs.len() + 1, bytes: 0 };
+    // The counts alone can rule one template out, without writing it.
+    if limits.hold(counts) {
+        let whole = plan.render_whole();
+        if limits.hold(Weight { bytes: whole.text.len(), ..counts }) {
+            return vec![whole];
+        }
+    }
+    let placement = plan.partition(limits);
+    plan.render_split(&placement, limits)
+}
+
+/// A module prepared for emitting, whole or split.
+struct Plan<'m> {
+    deployment: &'m Deployment,
+    module: &'m Module,
+    /// The resources the template creates, in model order: every one but the existing roles, which
+    /// CloudFormation cannot look up, so they are written by name wherever they are referred to.
+    created: Vec<&'m ModelResource>,
+    /// The position in `created` of each created resource.
+    positions: BTreeMap<&'m ResourceId, usize>,
+    /// The names of the existing roles.
+    existing: BTreeMap<&'m ResourceId, &'m str>,
+    /// For each model output (in model order), the position of the created resource whose stack holds it.
+    anchors: Vec<usize>,
+}
+
+impl<'m> Plan<'m> {
+    fn new(deployment: &'m Deployment, module: &'m Module) -> Plan<'m> {
+        let created: Vec<&ModelResource> =
+            module.resources.iter().filter(|resource| !matches!(resource, ModelResource::ExistingRole(_))).collect();
+        let positions = created.iter().enumerate().map(|(position, resource)| (resource.id(), position)).collect();
+        let existing = module
+            .resources
+            .iter()
+            .filter_map(|resource| match resource {
+                ModelResource::ExistingRole(role) => Some((&role.id, role.name.as_str())),
+                _ => None,
+            })
+            .collect();
+        let mut plan = Plan { deployment, module, created, positions, existing, anchors: Vec::new() };
+        plan.anchors = plan.output_anchors();
+        plan
+    }
+
+    /// An output goes with the last created resource it refers to. One that refers to none (a client's external
+    /// ID) goes with the next output that does, in model order (by name, so with that client's role ARN), or
+    /// with the one before when none follows.
+    fn output_anchors(&self) -> Vec<usize> {
+        let own: Vec<Option<usize>> = self
+            .module
+            .outputs
+            .iter()
+            .map(|output| output.value.references().filter_map(|reference| self.positions.get(&reference.resource).copied()).max())
+            .collect();
+        (0..own.len())
+            .map(|index| {
+                own[index]
+                    .or_else(|| own[index..].iter().flatten().next().copied())
+                    .or_else(|| own[..index].iter().flatten().next_back().copied())
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    /// For each created resource, the attributes another stack would have to import (sorted): the ones of its
+    /// attributes that are referred to and that no name the model knows gives. Found by translating every resource
+    /// and output as if everything it refers to were in another stack.
+    fn referred_attributes(&self) -> Vec<BTreeSet<Attribute>> {
+        let all_in_the_first = vec![0; self.created.len()];
+        let everywhere_else = Values::split(self, &all_in_the_first, usize::MAX);
+        for resource in &self.created {
+            translate(resource, &everywhere_else);
+        }
+        for output in &self.module.outputs {
+            everywhere_else.value(&output.value);
+        }
+        let mut exported = vec![BTreeSet::new(); self.created.len()];
+        for (position, attribute) in everywhere_else.imports.into_inner() {
+            exported[position].insert(attribute);
+        }
+        exported
+    }
+
+    fn render_whole(&self) -> Stack {
+        let values = Values::whole(self);
+        let resources: Vec<(String, Resource)> =
+            self.created.iter().map(|resource| (logical_id(resource.id()), translate(resource, &values))).collect();
+        let outputs = OrderedMap(self.module.outputs.iter().map(|output| model_output(output, &values)).collect());
+        Stack {
+            file: format!("{}.yaml", self.module.name),
+            stack_name: format!("{}-{}", self.deployment.name, self.module.name),
+            resources: listed(&resources),
+            outputs: outputs.0.iter().map(|(id, _)| id.clone()).collect(),
+            text: self.text(None, OrderedMap(resources), outputs),
+            imports: Vec::new(),
+        }
+    }
+
+    /// The stack of each created resource, filled greedily within `limits`.
+    fn partition(&self, limits: &Limits) -> Vec<usize> {
+        // The header, description and account guard of a template with nothing else in it; the description of a
+        // stack names its number, so room is kept for that.
+        let empty = self.text(None, OrderedMap::new(), OrderedMap::new());
+        let base = Weight { resources: 0, outputs: 1, bytes: empty.len() + " (stack 9999 of 9999)".len() };
+        let export_weights: Vec<Weight> = self
+            .referred_attributes()
+            .iter()
+            .enumerate()
+            .map(|(position, attributes)| {
+                attributes.iter().fold(Weight::default(), |weight, attribute| {
+                    let (id, output) = self.export_output(position, *attribute);
+                    weight + Weight { resources: 0, outputs: 1, bytes: entry_bytes(&id, &output) }
+                })
+            })
+            .collect();
+        split::partition(self.created.len(), base, limits, |placed, stack| {
+            let position = placed.len();
+            let values = Values::split(self, placed, stack);
+            let resource = self.created[position];
+            let mut weight =
+                Weight { resources: 1, outputs: 0, bytes: entry_bytes(&logical_id(resource.id()), &translate(resource, &values)) };
+            for (output, _) in self.module.outputs.iter().zip(&self.anchors).filter(|(_, anchor)| **anchor == position) {
+                let (id, output) = model_output(output, &values);
+                weight = weight + Weight { resources: 0, outputs: 1, bytes: entry_bytes(&id, &output) };
+            }
+            // Room for the exports later stacks may import, kept now because this stack is closed by then.
+            weight + export_weights[position]
+        })
+    }
+
+    /// The stacks of a split module; `limits` are checked once more on what is written.
+    fn render_split(&self, placement: &[usize], limits: &Limits) -> Vec<Stack> {
+        let count = placement.last().map_or(1, |last| last + 1);
+        let width = count.to_string().len();
+        let number = |stack: usize| format!("{:0width$}", stack + 1);
+        let file = |stack: usize| format!("{}-{}.yaml", self.module.name, number(stack));
+        let mut contents = Vec::new();
+        let mut exports: Vec<BTreeSet<(usize, Attribute)>> = vec![BTreeSet::new(); count];
+        for stack in 0..count {
+            let values = Values::split(self, placement, stack);
+            let resources: Vec<(String, Resource)> = (0..self.created.len())
+                .filter(|position| placement[*position] == stack)
+                .map(|position| (logical_id(self.created[position].id()), translate(self.created[position], &values)))
+                .collect();
+            let outputs: Vec<(String, Output)> = self
+                .module
                 .outputs
                 .iter()
-                .map(|output| {
-                    let id = output_id(&output.words);
-                    let value = Output {
-                        condition: None,
-                        description: output.description.clone(),
-                        value: values.value(&output.value),
-                        export: Some(Export { name: Node::Function(Intrinsic::Sub(format!("${{AWS::StackName}}-{id}"))) }),
-                    };
-                    (id, value)
-                })
-                .chain([target_output(module)])
-                .collect(),
-        ),
+                .zip(&self.anchors)
+                .filter(|(_, anchor)| placement[**anchor] == stack)
+                .map(|(output, _)| model_output(output, &values))
+                .collect();
+            let imports = values.imports.into_inner();
+            for (position, attribute) in &imports {
+                exports[placement[*position]].insert((*position, *attribute));
+            }
+            contents.push((resources, outputs, imports));
+        }
+        contents
+            .into_iter()
+            .enumerate()
+            .map(|(stack, (resources, mut outputs, imports))| {
+                let model_outputs = outputs.iter().map(|(id, _)| id.clone()).collect();
+                outputs.extend(exports[stack].iter().map(|(position, attribute)| self.export_output(*position, *attribute)));
+                outputs.sort_by(|left, right| left.0.cmp(&right.0));
+                let listed = listed(&resources);
+                let output_count = outputs.len();
+                let text = self.text(Some((stack, count)), OrderedMap(resources), OrderedMap(outputs));
+                let weight = Weight { resources: listed.len(), outputs: output_count + 1, bytes: text.len() };
+                if !limits.hold(weight) {
+                    panic!("internal error: {} breaks a template limit ({weight:?}, {limits:?}); please report this", file(stack));
+                }
+                Stack {
+                    file: file(stack),
+                    stack_name: format!("{}-{}-{}", self.deployment.name, self.module.name, number(stack)),
+                    text,
+                    resources: listed,
+                    outputs: model_outputs,
+                    imports: imports
+                        .iter()
+                        .map(|(position, attribute)| (self.export_name(*position, *attribute), file(placement[*position])))
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// A template as YAML text with the generated-file header and the account guard (its rule, mapping, condition
+    /// and output, the last after `outputs`); `stack` is (number from 0, count) for a split module.
+    fn text(&self, stack: Option<(usize, usize)>, resources: OrderedMap<Resource>, outputs: OrderedMap<Output>) -> String {
+        let module = self.module;
+        let rule = match &module.region {
+            Some(_) => "DeployOnlyToTheBlueprintAccountAndRegion",
+            None => "DeployOnlyToTheBlueprintAccount",
+        };
+        let part = stack.map(|(stack, count)| format!(", stack {} of {count}", stack + 1)).unwrap_or_default();
+        let template = Template {
+            format_version: "2010-09-09",
+            description: format!("{} (bucketbridge blueprint {}, module {}{part})", module.description, self.deployment.name, module.name),
+            rules: OrderedMap::new().with(rule, account_guard(module)),
+            mappings: OrderedMap::new().with(TARGET_MAPPING, target_mapping(module)),
+            conditions: OrderedMap::new().with(TARGET_CONDITION, target_condition(module)),
+            resources,
+            outputs: outputs.with_entry(target_output(module)),
+        };
+        let yaml = serde_yaml::to_string(&template)
+            .unwrap_or_else(|error| panic!("internal error: template does not serialize ({error}); please report this"));
+        format!("{}{yaml}", crate::emit::hash_comment_header(self.deployment))
+    }
+
+    /// The export name under which the stack creating a resource gives one of its attributes to later stacks:
+    /// export names are unique per account and region, and the blueprint and module names make them so.
+    fn export_name(&self, position: usize, attribute: Attribute) -> String {
+        let name = format!(
+            "{}-{}-{}-{}",
+            self.deployment.name,
+            self.module.name,
+            logical_id(self.created[position].id()),
+            attribute_name(attribute)
+        );
+        if name.len() > crate::aws::CLOUDFORMATION_EXPORT_NAME_MAX_CHARS {
+            panic!("internal error: export name {name} is too long; please report this");
+        }
+        name
+    }
+
+    /// The output that exports one attribute of a resource to later stacks.
+    fn export_output(&self, position: usize, attribute: Attribute) -> (String, Output) {
+        let resource = self.created[position];
+        let id = logical_id(resource.id());
+        let output = Output {
+            description: format!("{} of {id}, imported by later stacks of this module", attribute_name(attribute)),
+            condition: None,
+            value: reference_node(resource.id(), attribute),
+            export: Some(Export { name: Node::string(self.export_name(position, attribute)) }),
+        };
+        (format!("{id}{}ForLaterStacks", attribute_name(attribute)), output)
+    }
+}
+
+fn model_output(output: &ModelOutput, values: &Values<'_>) -> (String, Output) {
+    let id = output_id(&output.words);
+    let value = Output {
+        condition: None,
+        description: output.description.clone(),
+        value: values.value(&output.value),
+        export: Some(Export { name: Node::Function(Intrinsic::Sub(format!("${{AWS::StackName}}-{id}"))) }),
     };
-    let yaml = serde_yaml::to_string(&template)
-        .unwrap_or_else(|error| panic!("internal error: template does not serialize ({error}); please report this"));
-    format!("{}{yaml}", crate::emit::hash_comment_header(deployment))
+    (id, value)
+}
+
+/// The bytes one entry of `Resources` or `Outputs` takes in a template.
+fn entry_bytes(id: &str, value: &impl Serialize) -> usize {
+    let yaml = serde_yaml::to_string(&OrderedMap::new().with(id, value))
+        .unwrap_or_else(|error| panic!("internal error: template entry does not serialize ({error}); please report this"));
+    // In the template the entry sits under `Resources:` or `Outputs:`, two spaces deeper on every line.
+    yaml.len() + 2 * yaml.lines().count()
+}
+
+/// Each resource's logical ID and type, in order.
+fn listed(resources: &[(String, Resource)]) -> Vec<(String, &'static str)> {
+    resources.iter().map(|(id, resource)| (id.clone(), resource.resource_type)).collect()
+}
+
+fn attribute_name(attribute: Attribute) -> &'static str {
+    match attribute {
+        Attribute::Arn => "Arn",
+        Attribute::Name => "Name",
+        Attribute::KeyId => "KeyId",
+    }
 }
 
 /// The mapping that holds the one account (and region) a template is for.
@@ -307,19 +587,20 @@ fn policy_document(document: &PolicyDocument, values: &Values<'_>) -> Node {
 
 impl Values<'_> {
     /// A model value as a CloudFormation value: a plain string, a `!Ref` or `!GetAtt` when it is exactly one
-    /// attribute, and a `!Sub` otherwise.
-    pub fn value(&self, value: &Value) -> Node {
-        let value = &self.inline_existing(value);
+    /// attribute, and a `!Sub` otherwise. In a split module, an attribute of a resource in another stack is
+    /// written from names when the model knows it, and imported otherwise (`!ImportValue`, or a `!Sub` variable).
+    fn value(&self, value: &Value) -> Node {
+        let value = &self.inline_elsewhere(&self.inline_existing(value));
         if let Some(text) = value.as_literal() {
             return Node::string(text);
         }
         if let Some(reference) = value.as_reference() {
-            let id = logical_id(&reference.resource);
-            return match attribute_access(reference.resource.kind, reference.attribute) {
-                Access::Ref => Node::Function(Intrinsic::Ref(id)),
-                Access::GetAtt(attribute) => Node::Function(Intrinsic::GetAtt(format!("{id}.{attribute}"))),
+            return match self.import(reference.resource.clone(), reference.attribute) {
+                Some(export) => Node::Function(Intrinsic::ImportValue(export)),
+                None => reference_node(&reference.resource, reference.attribute),
             };
         }
+        let mut variables = OrderedMap::new();
         let text: String = value
             .parts()
             .iter()
@@ -331,6 +612,13 @@ impl Values<'_> {
                 Part::Region => "${AWS::Region}".to_owned(),
                 Part::Ref(reference) => {
                     let id = logical_id(&reference.resource);
+                    if let Some(export) = self.import(reference.resource.clone(), reference.attribute) {
+                        let variable = format!("Imported{id}{}", attribute_name(reference.attribute));
+                        if !variables.0.iter().any(|(name, _)| *name == variable) {
+                            variables.insert(variable.clone(), Node::Function(Intrinsic::ImportValue(export)));
+                        }
+                        return format!("${{{variable}}}");
+                    }
                     match attribute_access(reference.resource.kind, reference.attribute) {
                         Access::Ref => format!("${{{id}}}"),
                         Access::GetAtt(attribute) => format!("${{{id}.{attribute}}}"),
@@ -338,7 +626,11 @@ impl Values<'_> {
                 }
             })
             .collect();
-        Node::Function(Intrinsic::Sub(text))
+        if variables.is_empty() {
+            Node::Function(Intrinsic::Sub(text))
+        } else {
+            Node::Function(Intrinsic::SubWithVariables(vec![Node::String(text), Node::Map(variables)]))
+        }
     }
 
     /// CloudFormation cannot look a resource up, so an existing role is written as what the model knows of it: its
@@ -346,42 +638,102 @@ impl Values<'_> {
     fn inline_existing(&self, value: &Value) -> Value {
         Value::from_parts(value.parts().iter().flat_map(|part| match part {
             Part::Ref(reference) if reference.resource.kind == ResourceKind::ExistingRole => {
-                let name = self.existing.get(&reference.resource).copied().unwrap_or_else(|| {
+                let name = self.plan.existing.get(&reference.resource).copied().unwrap_or_else(|| {
                     panic!("internal error: {:?} is referred to but not declared; please report this", reference.resource)
                 });
                 match reference.attribute {
-                    Attribute::Arn => vec![
-                        Part::Literal("arn:".into()),
-                        Part::Partition,
-                        Part::Literal(":iam::".into()),
-                        Part::AccountId,
-                        Part::Literal(format!(":role/{name}")),
-                    ],
+                    Attribute::Arn => iam_arn(&format!("role/{name}")),
                     Attribute::Name | Attribute::KeyId => vec![Part::Literal(name.to_owned())],
                 }
             }
             other => vec![other.clone()],
         }))
     }
+
+    /// `Ref` and `Fn::GetAtt` reach only resources of the same stack, so an attribute of a resource in another
+    /// stack is written as what the model knows of it, where it knows it: names, and the ARNs made of them.
+    fn inline_elsewhere(&self, value: &Value) -> Value {
+        Value::from_parts(value.parts().iter().flat_map(|part| match part {
+            Part::Ref(reference) if self.stack_of(&reference.resource).is_some_and(|stack| stack != self.stack) => {
+                let resource = self.plan.created[self.plan.positions[&reference.resource]];
+                known_attribute(resource, reference.attribute).unwrap_or_else(|| vec![part.clone()])
+            }
+            other => vec![other.clone()],
+        }))
+    }
+
+    /// The stack of a created resource; the resource being placed counts as in the current stack.
+    fn stack_of(&self, resource: &ResourceId) -> Option<usize> {
+        let position = *self.plan.positions.get(resource)?;
+        self.placement.map(|placement| placement.get(position).copied().unwrap_or(self.stack))
+    }
+
+    /// The export name to import for an attribute of a resource in another stack, noting the import; `None` for
+    /// a resource of this stack.
+    fn import(&self, resource: ResourceId, attribute: Attribute) -> Option<String> {
+        let stack = self.stack_of(&resource)?;
+        if stack == self.stack {
+            return None;
+        }
+        let position = self.plan.positions[&resource];
+        self.imports.borrow_mut().insert((position, attribute));
+        Some(self.plan.export_name(position, attribute))
+    }
 }
 
-/// Translates model values, knowing the names of the module's existing resources.
-pub struct Values<'m> {
-    existing: BTreeMap<&'m ResourceId, &'m str>,
+/// The ARN of an IAM resource of the deploying account, by path (`role/NAME`).
+fn iam_arn(path: &str) -> Vec<Part> {
+    vec![Part::Literal("arn:".into()), Part::Partition, Part::Literal(":iam::".into()), Part::AccountId, Part::Literal(format!(":{path}"))]
 }
 
-impl<'m> Values<'m> {
-    /// The translator for one module.
-    pub fn new(module: &'m Module) -> Values<'m> {
-        let existing = module
-            .resources
-            .iter()
-            .filter_map(|resource| match resource {
-                ModelResource::ExistingRole(role) => Some((&role.id, role.name.as_str())),
-                _ => None,
-            })
-            .collect();
-        Values { existing }
+/// An attribute of a created resource, from what the model knows, when CloudFormation would return exactly that;
+/// `None` for a value AWS chooses at creation (a key's ID and ARN).
+fn known_attribute(resource: &ModelResource, attribute: Attribute) -> Option<Vec<Part>> {
+    let literal = |text: &str| vec![Part::Literal(text.to_owned())];
+    match (resource, attribute) {
+        (ModelResource::Bucket(bucket), Attribute::Name) => Some(literal(&bucket.name)),
+        (ModelResource::Bucket(bucket), Attribute::Arn) => Some(arn::bucket(&bucket.name).parts().to_vec()),
+        (ModelResource::Role(role), Attribute::Name) => Some(literal(&role.name)),
+        (ModelResource::Role(role), Attribute::Arn) => Some(iam_arn(&format!("role/{}", role.name))),
+        (ModelResource::ManagedPolicy(policy), Attribute::Name) => Some(literal(&policy.name)),
+        (ModelResource::ManagedPolicy(policy), Attribute::Arn) => Some(iam_arn(&format!("policy/{}", policy.name))),
+        (ModelResource::InstanceProfile(profile), Attribute::Name) => Some(literal(&profile.name)),
+        (ModelResource::InstanceProfile(profile), Attribute::Arn) => Some(iam_arn(&format!("instance-profile/{}", profile.name))),
+        (ModelResource::KmsAlias(alias), Attribute::Name) => Some(literal(&alias.name)),
+        (ModelResource::KmsAlias(alias), Attribute::Arn) => Some(arn::alias_in_this_account(&alias.name).parts().to_vec()),
+        _ => None,
+    }
+}
+
+/// `!Ref` or `!GetAtt` of one attribute of a resource in the same template.
+fn reference_node(resource: &ResourceId, attribute: Attribute) -> Node {
+    let id = logical_id(resource);
+    match attribute_access(resource.kind, attribute) {
+        Access::Ref => Node::Function(Intrinsic::Ref(id)),
+        Access::GetAtt(attribute) => Node::Function(Intrinsic::GetAtt(format!("{id}.{attribute}"))),
+    }
+}
+
+/// Translates model values for one template of a module.
+struct Values<'p> {
+    plan: &'p Plan<'p>,
+    /// The stack of each created resource placed so far, by position; `None` when the module is one template.
+    placement: Option<&'p [usize]>,
+    /// The stack being written.
+    stack: usize,
+    /// The attributes of other stacks' resources this stack imports, as (position, attribute), sorted.
+    imports: RefCell<BTreeSet<(usize, Attribute)>>,
+}
+
+impl<'p> Values<'p> {
+    /// The translator for a module written as one template.
+    fn whole(plan: &'p Plan<'p>) -> Values<'p> {
+        Values { plan, placement: None, stack: 0, imports: RefCell::new(BTreeSet::new()) }
+    }
+
+    /// The translator for stack `stack` of a split module, with the resources placed so far.
+    fn split(plan: &'p Plan<'p>, placement: &'p [usize], stack: usize) -> Values<'p> {
+        Values { plan, placement: Some(placement), stack, imports: RefCell::new(BTreeSet::new()) }
     }
 }
 
@@ -397,5 +749,59 @@ fn attribute_access(kind: ResourceKind, attribute: Attribute) -> Access {
         (ResourceKind::ManagedPolicy, Attribute::Arn) => Access::Ref,
         (_, Attribute::Arn) => Access::GetAtt("Arn"),
         (_, Attribute::Name | Attribute::KeyId) => Access::Ref,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployment(name: &str, text: &str) -> Deployment {
+        let (blueprint, _) = crate::blueprint::load(&format!("blueprints/{name}.yaml"), text).expect("the example loads");
+        crate::model::build(&blueprint)
+    }
+
+    /// The partition adds up the bytes of each entry; they must add up to the template CloudFormation receives, or
+    /// a stack could pass the partition and still be over the limit.
+    #[test]
+    fn entry_sizes_add_up_to_the_template() {
+        let examples = [
+            ("acme-exchange", include_str!("../../../blueprints/acme-exchange.yaml")),
+            ("aoc-kms", include_str!("../../../blueprints/aoc-kms.yaml")),
+            ("atc", include_str!("../../../blueprints/atc.yaml")),
+        ];
+        for (name, text) in examples {
+            let deployment = deployment(name, text);
+            for module in &deployment.modules {
+                let plan = Plan::new(&deployment, module);
+                let values = Values::whole(&plan);
+                let empty = plan.text(None, OrderedMap::new(), OrderedMap::new());
+                let resources: usize =
+                    plan.created.iter().map(|resource| entry_bytes(&logical_id(resource.id()), &translate(resource, &values))).sum();
+                let outputs: usize =
+                    module.outputs.iter().map(|output| model_output(output, &values)).map(|(id, output)| entry_bytes(&id, &output)).sum();
+                // An empty template says `Resources: {}`; a full one `Resources:` and its entries. Its `Outputs` already
+                // hold the account guard's.
+                let expected = empty.len() - "Resources: {}\n".len() + "Resources:\n".len() + resources + outputs;
+                assert_eq!(expected, plan.render_whole().text.len(), "{name} {}", module.name);
+            }
+        }
+    }
+
+    /// A later stack names an earlier stack's bucket and role by what the model knows of them, and imports what
+    /// AWS chooses (a key's ARN) from the stack that exports it.
+    #[test]
+    fn references_across_stacks_are_names_or_imports() {
+        let deployment = deployment("aoc-kms", include_str!("../../../blueprints/aoc-kms.yaml"));
+        let module = &deployment.modules[0];
+        let stacks = emit_within(&deployment, module, &Limits { resources: 1, outputs: 6, bytes: 1_000_000 });
+        assert_eq!(stacks.len(), module.resources.len(), "one resource per stack");
+        let all: String = stacks.iter().map(|stack| stack.text.as_str()).collect();
+        assert!(all.contains("!ImportValue aoc-kms-owner-KmsKey-Arn"), "{all}");
+        assert!(all.contains("Name: aoc-kms-owner-KmsKey-Arn"), "{all}");
+        assert!(all.contains("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"), "{all}");
+        assert!(all.contains(", stack 1 of "), "{all}");
+        assert_eq!(stacks[0].file, "owner-1.yaml");
+        assert_eq!(stacks[0].stack_name, "aoc-kms-owner-1");
     }
 }

@@ -28,6 +28,12 @@ impl<V> OrderedMap<V> {
         self
     }
 
+    /// The same map with one more entry, given as a pair.
+    pub fn with_entry(mut self, (key, value): (String, V)) -> OrderedMap<V> {
+        self.0.push((key, value));
+        self
+    }
+
     /// Whether the map has no entries.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -65,7 +71,8 @@ pub struct Template {
     /// Resources by logical ID, in model order.
     #[serde(rename = "Resources")]
     pub resources: OrderedMap<Resource>,
-    /// Outputs by logical ID: the model's, sorted, then the account guard's.
+    /// Outputs by logical ID: the model's (with, in a split module, the exports later stacks import), sorted, then
+    /// the account guard's.
     #[serde(rename = "Outputs", skip_serializing_if = "OrderedMap::is_empty")]
     pub outputs: OrderedMap<Output>,
 }
@@ -162,6 +169,11 @@ pub enum Intrinsic {
     Equals(Vec<Node>),
     /// `!FindInMap [mapping, top-level key, second-level key]`.
     FindInMap(Vec<Node>),
+    /// `!ImportValue name`: the value another stack exports under `name`.
+    ImportValue(String),
+    /// `!Sub [text, {Variable: value}]`: a substitution whose variables are not references in this template.
+    #[serde(rename = "Sub")]
+    SubWithVariables(Vec<Node>),
 }
 
 impl Node {

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use tera::Tera;
 
+use crate::emit::cloudformation::{Stack, output_id};
 use crate::model::policy::PolicyDocument;
 use crate::model::resolve::Resolver;
 use crate::model::{Deployment, Handoff, Module};
@@ -310,8 +311,12 @@ struct TemplateContext<'a> {
     account: String,
     region: Option<String>,
     deploy_command: String,
+    /// Whether the template is over CloudFormation's inline body limit, so it must be deployed through S3.
+    through_s3: bool,
     outputs: Vec<CloudFormationOutputRow>,
     next_steps: Vec<NextStepContext<'a>>,
+    /// For a module split into several stacks: how, and in which order to deploy and delete them.
+    split: Option<SplitContext>,
 }
 
 #[derive(Serialize)]
@@ -319,6 +324,74 @@ struct CloudFormationOutputRow {
     name: String,
     export: String,
     description: String,
+    /// The file of the stack that holds the output.
+    file: String,
+}
+
+#[derive(Serialize)]
+struct SplitContext {
+    last_file: String,
+    count: usize,
+    resources: String,
+    outputs: String,
+    limits: String,
+    rows: Vec<StackRow>,
+    through_s3: Vec<String>,
+    delete_commands: String,
+}
+
+#[derive(Serialize)]
+struct StackRow {
+    number: usize,
+    stack: String,
+    file: String,
+    holds: String,
+    bytes: String,
+    imports: String,
+}
+
+/// A count with thousands separators, as the README writes figures (`1,000,000`).
+fn thousands(count: usize) -> String {
+    let digits = count.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// What a stack holds: its first and last resources, and how many of each type, in order of first appearance.
+fn holds(stack: &Stack) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (_, resource_type) in &stack.resources {
+        match counts.iter_mut().find(|(seen, _)| seen == resource_type) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((resource_type, 1)),
+        }
+    }
+    let counts = counts.iter().map(|(resource_type, count)| format!("{count} {resource_type}")).collect::<Vec<_>>().join(", ");
+    match stack.resources.as_slice() {
+        [] => "nothing".to_owned(),
+        [(only, _)] => format!("`{only}` ({counts})"),
+        [(first, _), .., (last, _)] => format!("`{first}` to `{last}` ({counts})"),
+    }
+}
+
+fn deploy_command(stack: &Stack, region: Option<&str>) -> String {
+    format!(
+        "aws cloudformation deploy \\\n  --template-file {} \\\n  --stack-name {} \\\n{}{}  --capabilities CAPABILITY_NAMED_IAM",
+        stack.file,
+        stack.stack_name,
+        region.map(|region| format!("  --region {region} \\\n")).unwrap_or_default(),
+        if through_s3(stack) { "  --s3-bucket \"$ARTIFACT_BUCKET\" \\\n" } else { "" },
+    )
+}
+
+fn through_s3(stack: &Stack) -> bool {
+    stack.text.len() > crate::aws::CLOUDFORMATION_TEMPLATE_INLINE_MAX_BYTES
 }
 
 #[derive(Serialize)]
@@ -331,32 +404,80 @@ struct CloudFormationReadmeContext<'a> {
     access: &'a str,
 }
 
-/// `README.md` of the CloudFormation folder: one section per template.
-pub fn cloudformation_readme(deployment: &Deployment, access: &str) -> String {
+/// `README.md` of the CloudFormation folder: one section per module, with the stacks of each (`stacks` holds
+/// every module's templates, in module order, as [`crate::emit::cloudformation::emit`] made them).
+pub fn cloudformation_readme(deployment: &Deployment, stacks: &[Vec<Stack>], access: &str) -> String {
     let templates = deployment
         .modules
         .iter()
-        .map(|module| {
-            let stack = format!("{}-{}", deployment.name, module.name);
+        .zip(stacks)
+        .map(|(module, stacks)| {
+            let region = module.region.as_deref();
+            let first = stacks.first().unwrap_or_else(|| panic!("internal error: module {} has no template; please report this", module.name));
+            let file_of = |id: &str| stacks.iter().find(|stack| stack.outputs.iter().any(|output| output == id)).unwrap_or(first);
+            let outputs = module
+                .outputs
+                .iter()
+                .map(|output| {
+                    let name = output_id(&output.words);
+                    let stack = file_of(&name);
+                    CloudFormationOutputRow {
+                        export: format!("{}-{name}", stack.stack_name),
+                        file: stack.file.clone(),
+                        name,
+                        description: output.description.clone(),
+                    }
+                })
+                .collect();
+            let split = (stacks.len() > 1).then(|| {
+                let delete = |stack: &Stack| {
+                    let region = region.map(|region| format!(" --region {region}")).unwrap_or_default();
+                    format!(
+                        "aws cloudformation delete-stack --stack-name {name}{region}\naws cloudformation wait stack-delete-complete --stack-name {name}{region}",
+                        name = stack.stack_name
+                    )
+                };
+                SplitContext {
+                    last_file: stacks.last().map(|stack| stack.file.clone()).unwrap_or_default(),
+                    count: stacks.len(),
+                    resources: thousands(stacks.iter().map(|stack| stack.resources.len()).sum()),
+                    outputs: thousands(module.outputs.len()),
+                    limits: format!(
+                        "{} resources, {} outputs (exports included) and {} bytes",
+                        thousands(crate::aws::CLOUDFORMATION_RESOURCES_MAX),
+                        thousands(crate::aws::CLOUDFORMATION_OUTPUTS_MAX),
+                        thousands(crate::aws::CLOUDFORMATION_TEMPLATE_S3_MAX_BYTES)
+                    ),
+                    rows: stacks
+                        .iter()
+                        .enumerate()
+                        .map(|(index, stack)| StackRow {
+                            number: index + 1,
+                            stack: stack.stack_name.clone(),
+                            file: stack.file.clone(),
+                            holds: holds(stack),
+                            bytes: thousands(stack.text.len()),
+                            imports: if stack.imports.is_empty() {
+                                "nothing".to_owned()
+                            } else {
+                                stack.imports.iter().map(|(export, file)| format!("`{export}` from `{file}`")).collect::<Vec<_>>().join(", ")
+                            },
+                        })
+                        .collect(),
+                    through_s3: stacks.iter().filter(|stack| through_s3(stack)).map(|stack| stack.file.clone()).collect(),
+                    delete_commands: stacks.iter().rev().map(delete).collect::<Vec<_>>().join("\n"),
+                }
+            });
             TemplateContext {
-                file: format!("{}.yaml", module.name),
+                file: first.file.clone(),
                 description: module.description.clone(),
                 account: module.account.clone(),
                 region: module.region.clone(),
-                deploy_command: format!(
-                    "aws cloudformation deploy \\\n  --template-file {}.yaml \\\n  --stack-name {stack} \\\n{}  --capabilities CAPABILITY_NAMED_IAM",
-                    module.name,
-                    module.region.as_ref().map(|region| format!("  --region {region} \\\n")).unwrap_or_default()
-                ),
-                outputs: module
-                    .outputs
-                    .iter()
-                    .map(|output| {
-                        let name = crate::emit::cloudformation::output_id(&output.words);
-                        CloudFormationOutputRow { export: format!("{stack}-{name}"), name, description: output.description.clone() }
-                    })
-                    .collect(),
+                deploy_command: stacks.iter().map(|stack| deploy_command(stack, region)).collect::<Vec<_>>().join("\n"),
+                through_s3: stacks.iter().any(through_s3),
+                outputs,
                 next_steps: next_steps(module),
+                split,
             }
         })
         .collect();

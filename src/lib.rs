@@ -103,8 +103,12 @@ pub fn compile_with(source: &str, text: &str, options: &Options) -> Result<Compi
         diagnostics.extend(warnings);
         return Err(diagnostics);
     }
-    let matrix = explain::matrix(&deployment, explain::Columns::Capabilities)
+    // Everything after this reads the model; a large blueprint's located values are worth freeing before the
+    // matrix and the files are built, which is when memory peaks.
+    drop(blueprint);
+    // The documents print each cell's outcome and reason, never the requests behind it.
+    let matrix = explain::matrix_with(&deployment, explain::Columns::Capabilities, explain::Evidence::Outcomes)
         .unwrap_or_else(|error| panic!("internal error: the access matrix of {source} cannot be computed ({error}); please report this"));
-    let files = emit::emit(&deployment, options, &matrix);
+    let files = emit::emit(&deployment, options, matrix);
     Ok(Compiled { deployment, files, warnings })
 }

@@ -20,7 +20,7 @@ fn two_builds_into_two_folders_are_identical() {
         for path in support::example_blueprints() {
             generated.add(&support::relative(&path), support::compile_example(&path).files);
         }
-        let plan = bucketbridge::write::plan(folder, &generated).expect("plans");
+        let plan = bucketbridge::write::plan(folder, generated).expect("plans");
         bucketbridge::write::write(folder, &plan, false).expect("writes");
     }
     let a = support::tree::read_tree(first.path());

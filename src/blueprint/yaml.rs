@@ -15,8 +15,10 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 use crate::diagnostic::{Diagnostic, FieldPath, Location};
 
 /// Most nodes a document may hold once aliases are expanded; guards against
-/// "billion laughs" documents.
-pub const MAX_NODES: usize = 100_000;
+/// "billion laughs" documents. A client takes about 15 nodes, so this leaves room for
+/// blueprints of 30,000 clients (the performance targets go to 10,000) while still
+/// bounding what a hostile document can make the parser build.
+pub const MAX_NODES: usize = 500_000;
 
 /// Deepest nesting of lists and mappings a document may have. Blueprints are a few
 /// levels deep; the cap keeps recursive code over [`Node`] safe.

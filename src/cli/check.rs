@@ -15,7 +15,7 @@ pub struct CheckArgs {
 /// Prints the unified diff on stdout (so it can be saved and applied) and the verdict on stderr.
 pub(super) fn check(project: &Project, args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Failure> {
     let Generation { out, inputs, generated } = generate(project, &args.generate, stderr)?;
-    let plan = crate::write::plan(&out, &generated).map_err(|error| error.to_string())?;
+    let plan = crate::write::plan(&out, generated).map_err(|error| error.to_string())?;
     let (expected, actual) = (&plan.files, &plan.current);
     let drifts = crate::check::check(expected, actual);
     let shown = project.show(&out);

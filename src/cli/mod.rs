@@ -453,7 +453,8 @@ fn build(project: &Project, args: &BuildArgs, stdout: &mut dyn Write, stderr: &m
     let shown = project.show(&out);
     let io_error = |error: WriteError| Failure::Usage(error.to_string());
     write::recover(&out).map_err(io_error)?;
-    let plan = write::plan(&out, &generated).map_err(io_error)?;
+    let generated_files = generated.len();
+    let plan = write::plan(&out, generated).map_err(io_error)?;
     match write::write(&out, &plan, args.force) {
         Ok(()) => {}
         Err(error @ WriteError::EditedByHand { .. }) => {
@@ -462,7 +463,7 @@ fn build(project: &Project, args: &BuildArgs, stdout: &mut dyn Write, stderr: &m
         }
         Err(error) => return Err(io_error(error)),
     }
-    let mut summary = format!("wrote {} files for {} blueprint(s) into `{shown}`", generated.len(), inputs.len());
+    let mut summary = format!("wrote {generated_files} files for {} blueprint(s) into `{shown}`", inputs.len());
     if !plan.removed.is_empty() {
         summary.push_str(&format!("; removed {} no longer generated", plan.removed.len()));
     }

@@ -55,12 +55,19 @@ impl Default for Options {
 
 /// Emits every file of one deployment under `<deployment name>/`, with its access matrix in `access.md` and in
 /// each module README.
-pub fn emit(deployment: &Deployment, options: &Options, matrix: &Matrix) -> FileTree {
+///
+/// The matrix is taken by value and freed once rendered: the files need only its Markdown, and a 10,000-client
+/// matrix is tens of megabytes that would otherwise stay alive while every other file is built.
+pub fn emit(deployment: &Deployment, options: &Options, matrix: Matrix) -> FileTree {
     let mut tree = FileTree::new();
     let root = &deployment.name;
     let targets = options.targets;
     let access = matrix.markdown_section();
-    tree.insert(format!("{root}/access.md"), format!("{}\n{}", markdown_comment_header(deployment), matrix.to_markdown()).into_bytes());
+    tree.insert(
+        format!("{root}/access.md"),
+        format!("{}\n{}", markdown_comment_header(deployment), matrix.markdown_with_section(&access)).into_bytes(),
+    );
+    drop(matrix);
     if targets.terraform {
         for module in &deployment.modules {
             for (file, content) in terraform::emit(deployment, module, &options.terraform, &access) {

@@ -16,6 +16,7 @@
 //! `aws:CurrentTime` (fixed at [`EVALUATION_TIME`], so the matrix is the same every run).
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use serde::Serialize;
 
@@ -47,6 +48,18 @@ pub enum Columns {
     Capabilities,
     /// One column per S3 or KMS action that any path is granted.
     Actions,
+}
+
+/// How much of the evidence behind each cell a matrix keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Evidence {
+    /// Every request of every cell with its decision and the statements that decided it ([`Cell::hops`]), for
+    /// `explain --why` and JSON output.
+    Requests,
+    /// Each cell's outcome and reason only, with [`Cell::hops`] empty: all that the generated documents print.
+    /// A cell's requests are shared with the other cells of its row, so keeping them copies each request once per
+    /// column; for a 10,000-client blueprint that is most of the matrix's time and memory.
+    Outcomes,
 }
 
 /// The whole matrix of one deployment.
@@ -84,7 +97,8 @@ pub struct Cell {
     pub partial: bool,
     /// Why, in a few words.
     pub reason: String,
-    /// Every request made, with its decision, for `--why`.
+    /// Every request made, with its decision, for `--why`; empty in a matrix computed with
+    /// [`Evidence::Outcomes`].
     pub hops: Vec<Hop>,
 }
 
@@ -500,8 +514,17 @@ fn planned_rows(path: &AccessPath, callers: &PathCallers) -> Vec<PlannedRow> {
 ///
 /// Returns an error when a generated policy or request is not one the evaluator reads, which is a bug.
 pub fn matrix(deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainError> {
+    matrix_with(deployment, kind, Evidence::Requests)
+}
+
+/// Evaluates the matrix of a deployment, keeping as much of each cell's evidence as `evidence` says.
+///
+/// # Errors
+///
+/// Returns an error when a generated policy or request is not one the evaluator reads, which is a bug.
+pub fn matrix_with(deployment: &Deployment, kind: Columns, evidence: Evidence) -> Result<Matrix, ExplainError> {
     let (world, callers) = world(deployment)?;
-    matrix_in(&world, &callers, deployment, kind)
+    evaluate_matrix(&world, &callers, deployment, kind, evidence)
 }
 
 /// Evaluates the matrix of a deployment's access paths in a given world, whose callers came from
@@ -511,6 +534,16 @@ pub fn matrix(deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainE
 ///
 /// Returns an error when a request is not one the evaluator reads, which is a bug.
 pub fn matrix_in(world: &World, callers: &Callers, deployment: &Deployment, kind: Columns) -> Result<Matrix, ExplainError> {
+    evaluate_matrix(world, callers, deployment, kind, Evidence::Requests)
+}
+
+fn evaluate_matrix(
+    world: &World,
+    callers: &Callers,
+    deployment: &Deployment,
+    kind: Columns,
+    evidence: Evidence,
+) -> Result<Matrix, ExplainError> {
     let columns = columns(deployment, kind);
     let mut rows = Vec::new();
     for (index, (path, path_callers)) in deployment.access_paths.iter().zip(&callers.by_path).enumerate() {
@@ -518,7 +551,7 @@ pub fn matrix_in(world: &World, callers: &Callers, deployment: &Deployment, kind
             let mut asked = Asked::default();
             let cells = columns
                 .iter()
-                .map(|column| cell(world, path, &planned.principal, &planned.route, column, &mut asked))
+                .map(|column| cell(world, path, &planned.principal, &planned.route, column, &mut asked, evidence))
                 .collect::<Result<Vec<_>, _>>()?;
             rows.push(Row {
                 path: planned.label,
@@ -540,7 +573,7 @@ pub fn matrix_in(world: &World, callers: &Callers, deployment: &Deployment, kind
             let mut asked = Asked::default();
             let cells = columns
                 .iter()
-                .map(|column| cell(world, first, &callers.outsider, &route, column, &mut asked))
+                .map(|column| cell(world, first, &callers.outsider, &route, column, &mut asked, evidence))
                 .collect::<Result<Vec<_>, _>>()?;
             rows.push(Row { path: label.to_owned(), principal: callers.outsider.clone(), intended: false, access_path: None, cells });
         }
@@ -548,7 +581,7 @@ pub fn matrix_in(world: &World, callers: &Callers, deployment: &Deployment, kind
     Ok(Matrix { blueprint: deployment.name.clone(), columns: columns.into_iter().map(|column| column.heading).collect(), rows })
 }
 
-fn decide(world: &World, request: &Request) -> Result<Hop, ExplainError> {
+fn decide(world: &World, request: &Request, evidence: Evidence) -> Result<Hop, ExplainError> {
     let decision: Decision = eval::evaluate(world, request)
         .map_err(|error| ExplainError(format!("{} {} on {}: {error}", request.principal, request.action, request.resource)))?;
     Ok(Hop {
@@ -557,7 +590,11 @@ fn decide(world: &World, request: &Request) -> Result<Hop, ExplainError> {
         resource: request.resource.clone(),
         outcome: decision.outcome,
         reason: decision.reason.clone(),
-        statements: decision.statements.iter().map(ToString::to_string).collect(),
+        statements: match evidence {
+            Evidence::Requests => decision.statements.iter().map(ToString::to_string).collect(),
+            // Only `--why` shows them, and a matrix without requests has no `--why`.
+            Evidence::Outcomes => Vec::new(),
+        },
     })
 }
 
@@ -594,59 +631,70 @@ fn partition_of(arn: &str) -> &str {
 /// Every cell of a row starts from the same principal on the same path, and columns share requests (AssumeRole
 /// in every one, `s3:GetBucketLocation` or `kms:Decrypt` in several), so each request is decided once per row.
 /// The evaluator is a function of the world and the request, so a remembered decision is the decision.
+///
+/// Requests are keyed by the column's own action strings, which outlive the row, so a lookup copies nothing.
 #[derive(Default)]
-struct Asked {
+struct Asked<'c> {
     /// The row's AssumeRole request, once made.
     assume_role: Option<Hop>,
+    /// The principal the row's requests after AssumeRole come from, once known.
+    acting: Option<String>,
     /// Each action's request, by action and whether it was made over TLS.
-    actions: BTreeMap<(String, bool), Hop>,
+    actions: BTreeMap<(&'c str, bool), Hop>,
 }
 
-fn cell(
+fn cell<'c>(
     world: &World,
     path: &AccessPath,
     principal: &str,
     route: &Route,
-    column: &Column,
-    asked: &mut Asked,
+    column: &'c Column,
+    asked: &mut Asked<'c>,
+    evidence: Evidence,
 ) -> Result<Cell, ExplainError> {
+    let keep = evidence == Evidence::Requests;
     let mut hops = Vec::new();
-    let (acting, secure) = match route {
-        Route::Direct => (principal.to_owned(), true),
+    let secure = match route {
+        Route::Direct => true,
         Route::AssumeRole { external_id, secure, time } => {
-            let (external_id, secure) = (*external_id, *secure);
-            let mut context = base_context(true);
-            context.insert("aws:CurrentTime".to_owned(), vec![time.clone()]);
-            match (external_id, &path.external_id) {
-                (ExternalId::Right, Some(id)) => {
-                    context.insert("sts:ExternalId".to_owned(), vec![id.clone()]);
+            if asked.assume_role.is_none() {
+                let mut context = base_context(true);
+                context.insert("aws:CurrentTime".to_owned(), vec![time.clone()]);
+                match (*external_id, &path.external_id) {
+                    (ExternalId::Right, Some(id)) => {
+                        context.insert("sts:ExternalId".to_owned(), vec![id.clone()]);
+                    }
+                    (ExternalId::Wrong, _) | (ExternalId::Right, None) => {
+                        context.insert("sts:ExternalId".to_owned(), vec!["not-the-agreed-id".to_owned()]);
+                    }
+                    (ExternalId::Missing, _) => {}
                 }
-                (ExternalId::Wrong, _) | (ExternalId::Right, None) => {
-                    context.insert("sts:ExternalId".to_owned(), vec!["not-the-agreed-id".to_owned()]);
-                }
-                (ExternalId::Missing, _) => {}
+                let request = Request {
+                    principal: principal.to_owned(),
+                    action: "sts:AssumeRole".into(),
+                    resource: path.role_arn.clone(),
+                    resource_account: None,
+                    context,
+                };
+                asked.assume_role = Some(decide(world, &request, evidence)?);
             }
-            let hop = match &asked.assume_role {
-                Some(hop) => hop.clone(),
-                None => {
-                    let request = Request {
-                        principal: principal.to_owned(),
-                        action: "sts:AssumeRole".into(),
-                        resource: path.role_arn.clone(),
-                        resource_account: None,
-                        context,
-                    };
-                    asked.assume_role.insert(decide(world, &request)?).clone()
-                }
-            };
+            let hop = asked.assume_role.as_ref().expect("the row's AssumeRole was just decided");
             if hop.outcome != Outcome::Allow {
                 let reason = format!("sts:AssumeRole: {}", hop.reason);
-                return Ok(Cell { outcome: hop.outcome, partial: false, reason, hops: vec![hop] });
+                let hops = if keep { vec![hop.clone()] } else { Vec::new() };
+                return Ok(Cell { outcome: hop.outcome, partial: false, reason, hops });
             }
-            hops.push(hop);
-            (session_of(&path.role_arn), secure)
+            if keep {
+                hops.push(hop.clone());
+            }
+            *secure
         }
     };
+    let acting = match route {
+        Route::Direct => principal,
+        Route::AssumeRole { .. } => asked.acting.get_or_insert_with(|| session_of(&path.role_arn)).as_str(),
+    }
+    .to_owned();
     let mut allowed = 0;
     let mut refusal: Option<(Outcome, String)> = None;
     // KMS calls happen only inside an S3 request that S3 allowed, and S3 makes them itself, over TLS: they are
@@ -665,17 +713,16 @@ fn cell(
             continue;
         }
         let tls = secure || via_s3;
-        let hop = match asked.actions.get(&(action.clone(), tls)) {
-            Some(hop) => hop.clone(),
-            None => {
+        let key = (action.as_str(), tls);
+        let hop: &Hop = match asked.actions.entry(key) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
                 let Some((resource, extra)) = action_request(path, action) else { continue };
                 let mut context = base_context(tls);
                 context.extend(extra);
                 let resource_account = action.starts_with("s3:").then(|| path.bucket_owner.clone());
                 let request = Request { principal: acting.clone(), action: action.clone(), resource, resource_account, context };
-                let hop = decide(world, &request)?;
-                asked.actions.insert((action.clone(), tls), hop.clone());
-                hop
+                entry.insert(decide(world, &request, evidence)?)
             }
         };
         if hop.outcome == Outcome::Allow {
@@ -691,7 +738,9 @@ fn cell(
                 refusal = Some((hop.outcome, format!("{}: {}", hop.action, hop.reason)));
             }
         }
-        hops.push(hop);
+        if keep {
+            hops.push(hop.clone());
+        }
     }
     Ok(match refusal {
         None => Cell { outcome: Outcome::Allow, partial: false, reason: String::new(), hops },
@@ -713,7 +762,13 @@ impl Cell {
 impl Matrix {
     /// The matrix as a Markdown document: a title and [`Matrix::markdown_section`].
     pub fn to_markdown(&self) -> String {
-        format!("# Access matrix: `{}`\n\n{}", self.blueprint, self.markdown_section())
+        self.markdown_with_section(&self.markdown_section())
+    }
+
+    /// [`Matrix::to_markdown`] around a `section` that [`Matrix::markdown_section`] already rendered, for callers
+    /// that need both: a large matrix's section takes a while to render.
+    pub fn markdown_with_section(&self, section: &str) -> String {
+        format!("# Access matrix: `{}`\n\n{section}", self.blueprint)
     }
 
     /// The explanation and the table, without a title, for inclusion in other documents.

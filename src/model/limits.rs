@@ -10,13 +10,15 @@
 //! checks every name a blueprint gives and every name derived from one (`<client>-ExtRole`), where the name's
 //! own location is at hand, so they are not measured again here.
 
+use std::collections::BTreeMap;
+
 use crate::aws;
 use crate::diagnostic::FieldPath;
 
 use super::policy::PolicyDocument;
 use super::resolve::Resolver;
 use super::resource::{Resource, ResourceId};
-use super::value::{Attribute, Part};
+use super::value::{Attribute, Part, Value};
 use super::{Deployment, Module};
 
 /// A limit AWS enforces, with its maximum and how AWS counts towards it.
@@ -177,16 +179,16 @@ fn module_sizes(module: &Module) -> Vec<Measured> {
             });
         }
     }
+    // The policies attached to each role, found in one pass: a module has a role per client.
+    let mut attachments: BTreeMap<&Value, Vec<&ResourceId>> = BTreeMap::new();
+    for resource in &module.resources {
+        if let Resource::ManagedPolicy(policy) = resource {
+            attachments.entry(&policy.attached_role).or_default().push(&policy.id);
+        }
+    }
     for role in module.resources.iter().filter(|resource| matches!(resource, Resource::Role(_) | Resource::ExistingRole(_))) {
         let name = role.id().attribute(Attribute::Name);
-        let attached: Vec<&ResourceId> = module
-            .resources
-            .iter()
-            .filter_map(|resource| match resource {
-                Resource::ManagedPolicy(policy) if policy.attached_role == name => Some(&policy.id),
-                _ => None,
-            })
-            .collect();
+        let attached = attachments.get(&name).map(Vec::as_slice).unwrap_or_default();
         found.push(Measured {
             module: module.name.clone(),
             resource: role.id().clone(),

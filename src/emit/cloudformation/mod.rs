@@ -177,13 +177,18 @@ impl<'m> Plan<'m> {
                 })
             })
             .collect();
+        // The outputs that go with each resource, found once: a module has outputs per client.
+        let mut anchored: Vec<Vec<&crate::model::Output>> = vec![Vec::new(); self.created.len()];
+        for (output, anchor) in self.module.outputs.iter().zip(&self.anchors) {
+            anchored[*anchor].push(output);
+        }
         split::partition(self.created.len(), base, limits, |placed, stack| {
             let position = placed.len();
             let values = Values::split(self, placed, stack);
             let resource = self.created[position];
             let mut weight =
                 Weight { resources: 1, outputs: 0, bytes: entry_bytes(&logical_id(resource.id()), &translate(resource, &values)) };
-            for (output, _) in self.module.outputs.iter().zip(&self.anchors).filter(|(_, anchor)| **anchor == position) {
+            for output in &anchored[position] {
                 let (id, output) = model_output(output, &values);
                 weight = weight + Weight { resources: 0, outputs: 1, bytes: entry_bytes(&id, &output) };
             }

@@ -414,7 +414,10 @@ pub fn cloudformation_readme(deployment: &Deployment, stacks: &[Vec<Stack>], acc
         .map(|(module, stacks)| {
             let region = module.region.as_deref();
             let first = stacks.first().unwrap_or_else(|| panic!("internal error: module {} has no template; please report this", module.name));
-            let file_of = |id: &str| stacks.iter().find(|stack| stack.outputs.iter().any(|output| output == id)).unwrap_or(first);
+            // Which stack holds each output, found once: a split module has outputs per client.
+            let holder: std::collections::BTreeMap<&str, &Stack> =
+                stacks.iter().flat_map(|stack| stack.outputs.iter().map(move |output| (output.as_str(), stack))).collect();
+            let file_of = |id: &str| holder.get(id).copied().unwrap_or(first);
             let outputs = module
                 .outputs
                 .iter()

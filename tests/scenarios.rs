@@ -96,3 +96,40 @@ fn an_unconfinable_action_under_a_prefix_is_never_silent() {
     assert_eq!(codes(blueprint("s3:PutObject, s3:ListBucketMultipartUploads")), ["action-not-confined-to-prefix"]);
     assert!(codes(blueprint("s3:PutObject, s3:ListBucket")).is_empty());
 }
+
+/// The module READMEs repeat the access matrix only while it is readable; past
+/// `emit::README_MATRIX_MAX_ROWS` rows they point at `access.md`, which always has it whole.
+#[test]
+fn readmes_point_at_access_md_instead_of_repeating_a_large_matrix() {
+    let blueprint = |clients: usize| {
+        let mut yaml = String::from(
+            "scenario: external-handoff\nname: many\nowner: { account: \"111122223333\", region: us-east-1 }\n\
+             bucket: { name: many-bucket, encryption: sse-s3, versioning: true }\nclients:\n",
+        );
+        for index in 0..clients {
+            yaml.push_str(&format!(
+                "  - {{ name: Client{index}, account: \"{}\", external_id: client-{index}-id, capabilities: [upload] }}\n",
+                200_000_000_000_u64 + index as u64
+            ));
+        }
+        yaml
+    };
+    for (clients, repeated) in [(2, true), (60, false)] {
+        let yaml = blueprint(clients);
+        let compiled = bucketbridge::compile("blueprints/many.yaml", &yaml, bucketbridge::emit::Targets::ALL).expect("compiles");
+        let text = |path: &str| String::from_utf8(compiled.files[path].clone()).expect("UTF-8");
+        let rows =
+            bucketbridge::explain::matrix(&compiled.deployment, bucketbridge::explain::Columns::Capabilities).expect("matrix").rows.len();
+        assert_eq!(rows > bucketbridge::emit::README_MATRIX_MAX_ROWS, !repeated, "{clients} clients give {rows} rows");
+        let access = text("many/access.md");
+        assert!(
+            access.contains("\n| 1 | ") && access.lines().filter(|line| line.starts_with("| ")).count() > rows / 2,
+            "access.md has the matrix"
+        );
+        for readme in ["many/terraform/owner/README.md", "many/cloudformation/README.md"] {
+            let readme = text(readme);
+            assert_eq!(readme.contains("\n| 1 | "), repeated, "{clients} clients: {readme}");
+            assert_eq!(readme.contains("it is in `many/access.md`"), !repeated);
+        }
+    }
+}

@@ -53,6 +53,9 @@ impl Default for Options {
     }
 }
 
+/// The most rows of the access matrix a module README repeats; a larger matrix is only in `access.md`.
+pub const README_MATRIX_MAX_ROWS: usize = 200;
+
 /// Emits every file of one deployment under `<deployment name>/`, with its access matrix in `access.md` and in
 /// each module README.
 ///
@@ -62,11 +65,23 @@ pub fn emit(deployment: &Deployment, options: &Options, matrix: Matrix) -> FileT
     let mut tree = FileTree::new();
     let root = &deployment.name;
     let targets = options.targets;
-    let access = matrix.markdown_section();
+    let whole_matrix = matrix.markdown_section();
     tree.insert(
         format!("{root}/access.md"),
-        format!("{}\n{}", markdown_comment_header(deployment), matrix.markdown_with_section(&access)).into_bytes(),
+        format!("{}\n{}", markdown_comment_header(deployment), matrix.markdown_with_section(&whole_matrix)).into_bytes(),
     );
+    // A README that repeats a matrix of thousands of rows is unreadable (and past what a repository host
+    // renders), and at 10,000 clients it would add twice 27 MB to the output; above a few hundred rows the
+    // READMEs point at `access.md` instead.
+    let access = if matrix.rows.len() <= README_MATRIX_MAX_ROWS {
+        whole_matrix
+    } else {
+        format!(
+            "The access matrix of this blueprint has {} rows, one for each way into each of its {} access paths, too many to repeat here: it is in `{root}/access.md`, beside the `terraform/` and `cloudformation/` folders. Run `bucketbridge explain` on the blueprint to print it, or `bucketbridge explain --why ROW:COLUMN` for the statements that decided a cell.\n",
+            matrix.rows.len(),
+            deployment.access_paths.len()
+        )
+    };
     drop(matrix);
     if targets.terraform {
         for module in &deployment.modules {

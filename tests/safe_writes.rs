@@ -180,7 +180,10 @@ fn killing_a_build_at_any_moment_leaves_the_old_or_the_new_tree() {
     let mut on_disk = 1;
     let (mut mid_write, mut replaced, mut kept) = (0, 0, 0);
     // Build times vary with the load of a shared machine, so the kills go on, up to a bound, until two of them
-    // have landed while the new tree was being written: every kill is checked, wherever it lands.
+    // have landed while the new tree was being written: every kill is checked, wherever it lands. The window
+    // also narrows as kills land: one that left no staging folder and the old tree came before writing began,
+    // one that left the new tree came after the swap, so later kills aim between them.
+    let (mut earliest, mut latest) = (window_start, window_start + window);
     let mut kills = 0;
     while kills < 40 && (kills < 10 || mid_write < 2) {
         kills += 1;
@@ -191,20 +194,31 @@ fn killing_a_build_at_any_moment_leaves_the_old_or_the_new_tree() {
         }
         let target = 1 - on_disk;
         std::fs::write(&blueprint, &versions[target]).expect("writes the blueprint");
+        if latest.saturating_sub(earliest) < Duration::from_millis(2) {
+            (earliest, latest) = (window_start, window_start + window);
+        }
+        let delay = earliest + (latest - earliest).mul_f64(next_fraction());
         let mut child = spawn_build(root.path());
-        std::thread::sleep(window_start + window.mul_f64(next_fraction()));
+        std::thread::sleep(delay);
         let _ = child.kill();
         child.wait().expect("the build ends");
-        if staging.exists() {
+        let hit = staging.exists();
+        if hit {
             mid_write += 1;
         }
         let now = read_tree(&out);
         if now == trees[target] {
             replaced += 1;
             on_disk = target;
+            if !hit {
+                latest = delay;
+            }
         } else {
             assert!(now == trees[on_disk], "after a kill the output is neither the old tree nor the new one ({} files)", now.len());
             kept += 1;
+            if !hit {
+                earliest = delay;
+            }
         }
     }
     eprintln!("kills: {kills}; {mid_write} while the new tree was being written, {kept} left the old tree, {replaced} the new one");

@@ -5,7 +5,6 @@
 //! names are decided.
 
 use crate::blueprint::{BucketKeyChoice, CrossAccount, DocrootBucket, Ec2Docroot, KmsBucket};
-use crate::model::capability::Grant;
 use crate::model::resolve::Resolver;
 use crate::model::resource::Resource;
 use crate::model::value::Attribute;
@@ -44,13 +43,10 @@ fn only_module(modules: &[Module]) -> &Module {
 /// `ec2-docroot`: EC2 instances of the owner's account, through the instance role, inside the trust window.
 pub fn ec2_docroot(scenario: &Ec2Docroot, modules: &[Module]) -> Vec<AccessPath> {
     let module = only_module(modules);
-    let mut grant = Grant::for_capabilities_under(&scenario.capabilities, false, scenario.prefix.as_deref());
+    let grant = super::ec2_docroot::grant(scenario);
     let bucket = match &scenario.bucket {
         DocrootBucket::Existing { name } | DocrootBucket::Create { name } => name.clone(),
-        DocrootBucket::Every => {
-            grant.account_wide.insert("s3:ListAllMyBuckets".to_owned());
-            ANY_BUCKET.to_owned()
-        }
+        DocrootBucket::Every => ANY_BUCKET.to_owned(),
     };
     vec![AccessPath {
         name: "EC2 instances".to_owned(),
@@ -87,7 +83,7 @@ pub fn kms_bucket(scenario: &KmsBucket, modules: &[Module]) -> Vec<AccessPath> {
         region: scenario.owner.region.clone(),
         prefix: None,
         capabilities: scenario.capabilities.clone(),
-        grant: Grant::for_capabilities(&scenario.capabilities, true),
+        grant: super::kms_bucket::grant(scenario),
         kms_key_arn,
     }]
 }
@@ -116,7 +112,7 @@ pub fn cross_account(scenario: &CrossAccount, modules: &[Module]) -> Vec<AccessP
             region: scenario.s3_account.region.clone(),
             prefix: bucket.prefix.clone(),
             capabilities: bucket.capabilities.clone(),
-            grant: Grant::for_capabilities_under(&bucket.capabilities, false, bucket.prefix.as_deref()),
+            grant: super::cross_account::bucket_grant(bucket),
             kms_key_arn: None,
         })
         .collect()

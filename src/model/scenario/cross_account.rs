@@ -4,7 +4,7 @@
 //! two modules that name each other: `cluster-manager` lets the existing node role assume the access role, and
 //! `s3-account` creates the access role, trusting exactly that node role, with its S3 policy.
 
-use crate::blueprint::{self, CrossAccount};
+use crate::blueprint::{self, AccountBucket, CrossAccount};
 use crate::diagnostic::FieldPath;
 use crate::model::capability::Grant;
 use crate::model::limits::Limit;
@@ -18,6 +18,12 @@ use super::{ModuleBuilder, s3_access_statements, tags, trust_role, words};
 /// Builds the two modules: `cluster-manager`, then `s3-account`.
 pub fn build(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Vec<Module> {
     vec![cluster_manager(blueprint, scenario), s3_account(blueprint, scenario)]
+}
+
+/// What the access role may do in one bucket: its capabilities, confined to its prefix. The policy and the
+/// declared access path both take it from here.
+pub fn bucket_grant(bucket: &AccountBucket) -> Grant {
+    Grant::for_capabilities_under(&bucket.capabilities, false, bucket.prefix.as_deref())
 }
 
 /// Packs each bucket's statements, in bucket order, into as few policy documents as IAM's managed policy size
@@ -138,7 +144,7 @@ fn s3_account(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Modu
         .buckets
         .iter()
         .map(|bucket| {
-            let grant = Grant::for_capabilities_under(&bucket.capabilities, false, bucket.prefix.as_deref());
+            let grant = bucket_grant(bucket);
             let suffix = pascal_case(&identifier_words(&bucket.name));
             s3_access_statements(&arn::bucket(&bucket.name), bucket.prefix.as_deref(), &grant, None, &s3.region)
                 .into_iter()

@@ -23,6 +23,16 @@ pub const EC2_SERVICE_PRINCIPAL: &str = "ec2.amazonaws.com";
 /// transfer server cannot list the buckets it may open.
 pub const LIST_ALL_BUCKETS: &str = "s3:ListAllMyBuckets";
 
+/// What the instance role may do: the capabilities, confined to the prefix, plus `s3:ListAllMyBuckets` for every
+/// bucket. The policy and the declared access path both take it from here.
+pub fn grant(scenario: &Ec2Docroot) -> Grant {
+    let mut grant = Grant::for_capabilities_under(&scenario.capabilities, false, scenario.prefix.as_deref());
+    if scenario.bucket == DocrootBucket::Every {
+        grant.account_wide.insert(LIST_ALL_BUCKETS.to_owned());
+    }
+    grant
+}
+
 /// Builds the owner's module.
 ///
 /// Resources are pushed in dependency order: the bucket and its policy when the module creates the bucket, the
@@ -61,10 +71,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &Ec2Docroot) -> Vec<Mod
         tags: tags.clone(),
     }));
 
-    let mut grant = Grant::for_capabilities_under(&scenario.capabilities, false, scenario.prefix.as_deref());
-    if scenario.bucket == DocrootBucket::Every {
-        grant.account_wide.insert(LIST_ALL_BUCKETS.to_owned());
-    }
+    let grant = grant(scenario);
     module.resources.push(Resource::ManagedPolicy(ManagedPolicy {
         id: ResourceId::this(ResourceKind::ManagedPolicy),
         name: scenario.policy_name.clone(),

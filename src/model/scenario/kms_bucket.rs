@@ -17,6 +17,12 @@ use super::{
     trust_role, words,
 };
 
+/// What the SaaS may do through the access role: the capabilities, with the key's actions (the bucket is always
+/// SSE-KMS). The policies and the declared access path both take it from here.
+pub fn grant(scenario: &KmsBucket) -> Grant {
+    Grant::for_capabilities(&scenario.capabilities, true)
+}
+
 /// Builds the owner's module.
 ///
 /// Resources are pushed in dependency order: the role (the key policy names it), the key and its alias, the bucket
@@ -35,7 +41,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &KmsBucket) -> Vec<Modu
     let bucket_arn = bucket_id.attribute(Attribute::Arn);
     let role_id = ResourceId::this(ResourceKind::Role);
     let saas_role = Value::literal(&scenario.saas.role_arn);
-    let grant = Grant::for_capabilities(&scenario.capabilities, true);
+    let grant = grant(scenario);
     module.origin(&role_id, FieldPath::root().field("saas"));
     module.origin(&ResourceId::this(ResourceKind::KmsKey), FieldPath::root().field("key"));
     for policy in [ResourceId::named(ResourceKind::ManagedPolicy, "s3"), ResourceId::named(ResourceKind::ManagedPolicy, "kms")] {

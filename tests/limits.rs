@@ -8,24 +8,19 @@ use bucketbridge::diagnostic::render;
 use bucketbridge::explain::{self, Columns};
 use bucketbridge::model::limits::{self, Limit};
 
+use crate::support;
 use crate::support::targets::{self, Target};
 
 /// An external-handoff blueprint with `clients` clients of one bucket encrypted with a key it creates; the
 /// `clients:` key is on line 5.
 fn kms_handoff(clients: usize) -> String {
-    let mut yaml = String::from(
-        "scenario: external-handoff\nname: many-clients\nowner: { account: \"111122223333\", region: eu-west-1 }\n\
-         bucket: { name: many-clients-bucket, encryption: sse-kms, kms: { alias: many-clients }, versioning: true }\nclients:\n",
-    );
-    for index in 0..clients {
-        writeln!(
-            yaml,
-            "  - {{ name: Client{index}, account: \"{}\", external_id: client-{index}-id, capabilities: [upload, download], prefix: c{index}/ }}",
-            200_000_000_000_u64 + index as u64
-        )
-        .expect("writing to a string cannot fail");
-    }
-    yaml
+    support::many_clients_blueprint(
+        "many-clients",
+        "eu-west-1",
+        "name: many-clients-bucket, encryption: sse-kms, kms: { alias: many-clients }, versioning: true",
+        clients,
+        |index| format!("capabilities: [upload, download], prefix: c{index}/"),
+    )
 }
 
 #[test]

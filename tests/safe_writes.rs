@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::{run, tree::read_tree, workspace};
+use crate::support::{self, run, tree::read_tree, workspace};
 
 const MANIFEST: &str = bucketbridge::write::MANIFEST;
 
@@ -102,17 +102,9 @@ fn outputs_of_a_removed_blueprint_are_removed_but_a_partial_build_keeps_them() {
 
 /// A blueprint with `clients` clients, each allowed `capability`: large enough that writing it takes a while.
 fn big_blueprint(clients: usize, capability: &str) -> String {
-    let mut text = String::from(
-        "scenario: external-handoff\nname: big-exchange\nowner: { account: \"111122223333\", region: us-east-1 }\n\
-         bucket: { name: big-exchange-prod, encryption: sse-s3 }\nclients:\n",
-    );
-    for index in 0..clients {
-        text.push_str(&format!(
-            "  - {{ name: client{index:04}, account: \"{:012}\", external_id: ext-client-{index:04}, capabilities: [{capability}] }}\n",
-            200_000_000_000_u64 + index as u64
-        ));
-    }
-    text
+    support::many_clients_blueprint("big-exchange", "us-east-1", "name: big-exchange-prod, encryption: sse-s3", clients, |_| {
+        format!("capabilities: [{capability}]")
+    })
 }
 
 fn spawn_build(root: &Path) -> std::process::Child {

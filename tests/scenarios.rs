@@ -102,17 +102,9 @@ fn an_unconfinable_action_under_a_prefix_is_never_silent() {
 #[test]
 fn readmes_point_at_access_md_instead_of_repeating_a_large_matrix() {
     let blueprint = |clients: usize| {
-        let mut yaml = String::from(
-            "scenario: external-handoff\nname: many\nowner: { account: \"111122223333\", region: us-east-1 }\n\
-             bucket: { name: many-bucket, encryption: sse-s3, versioning: true }\nclients:\n",
-        );
-        for index in 0..clients {
-            yaml.push_str(&format!(
-                "  - {{ name: Client{index}, account: \"{}\", external_id: client-{index}-id, capabilities: [upload] }}\n",
-                200_000_000_000_u64 + index as u64
-            ));
-        }
-        yaml
+        support::many_clients_blueprint("many", "us-east-1", "name: many-bucket, encryption: sse-s3, versioning: true", clients, |_| {
+            "capabilities: [upload]".to_owned()
+        })
     };
     for (clients, repeated) in [(2, true), (60, false)] {
         let yaml = blueprint(clients);

@@ -24,6 +24,24 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value == "true")
 }
 
+/// An external-handoff blueprint named `name`, owned by account 111122223333 in `region`, whose bucket is
+/// `bucket: { <bucket> }`, with `clients` clients: `Client<N>` of account 200000000000 + N with external ID
+/// `client-N-id`, and the fields `fields(N)` gives (its capabilities or actions, a prefix). `clients:` is on line 5.
+/// The tests of what grows with the number of clients share it.
+pub fn many_clients_blueprint(name: &str, region: &str, bucket: &str, clients: usize, fields: impl Fn(usize) -> String) -> String {
+    let mut yaml = format!(
+        "scenario: external-handoff\nname: {name}\nowner: {{ account: \"111122223333\", region: {region} }}\nbucket: {{ {bucket} }}\nclients:\n"
+    );
+    for index in 0..clients {
+        yaml.push_str(&format!(
+            "  - {{ name: Client{index}, account: \"{}\", external_id: client-{index}-id, {} }}\n",
+            200_000_000_000_u64 + index as u64,
+            fields(index)
+        ));
+    }
+    yaml
+}
+
 /// Every example blueprint, sorted by path.
 pub fn example_blueprints() -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(repo().join("blueprints"))

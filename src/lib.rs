@@ -7,8 +7,9 @@
 //!    line, column and field;
 //! 2. [`model`] turns a blueprint into modules (one per AWS account) of typed resources and policies, making
 //!    every AWS decision;
-//! 3. [`emit`] translates the model into Terraform, CloudFormation and prose files, a [`emit::FileTree`];
-//! 4. [`write`] puts the tree on disk, replacing a blueprint's previous output whole or not at all.
+//! 3. [`emit`] translates the model into Terraform, CloudFormation and prose files, handed one at a time to an
+//!    [`emit::FileSink`] ([`compile_into`]) or collected into an [`emit::FileTree`];
+//! 4. [`write`] puts the files on disk, replacing a blueprint's previous output whole or not at all.
 //!
 //! The library reads no clock, no environment variables and no randomness: the same blueprint gives the same
 //! bytes on any machine.
@@ -45,7 +46,7 @@ pub mod model;
 pub mod write;
 
 use diagnostic::Diagnostic;
-use emit::{FileTree, Options, Targets};
+use emit::{FileSink, FileTree, Options, Targets};
 use model::Deployment;
 
 /// One compiled blueprint.
@@ -95,13 +96,48 @@ pub fn compile(source: &str, text: &str, targets: Targets) -> Result<Compiled, V
 ///
 /// Returns every diagnostic (errors and warnings) when the blueprint has any error.
 pub fn compile_with(source: &str, text: &str, options: &Options) -> Result<Compiled, Vec<Diagnostic>> {
-    let (blueprint, warnings) = blueprint::load(source, text)?;
+    let mut files = FileTree::new();
+    match compile_into(source, text, options, &mut files) {
+        Ok(Emitted { deployment, warnings }) => Ok(Compiled { deployment, files, warnings }),
+        Err(CompileError::Invalid(diagnostics)) => Err(diagnostics),
+        Err(CompileError::Sink(never)) => match never {},
+    }
+}
+
+/// A blueprint compiled into a [`FileSink`]: what is left once its files have gone.
+#[derive(Debug)]
+pub struct Emitted {
+    /// The model.
+    pub deployment: Deployment,
+    /// Warnings found while validating; the blueprint compiled despite them.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why [`compile_into`] stopped.
+#[derive(Debug)]
+pub enum CompileError<E> {
+    /// The blueprint has errors: every diagnostic (errors and warnings). Nothing reached the sink.
+    Invalid(Vec<Diagnostic>),
+    /// The sink refused a file; some files may have reached it before.
+    Sink(E),
+}
+
+/// Compiles one blueprint and hands each generated file to `sink` as soon as it is complete, so that a large
+/// blueprint's files need not all be in memory at once ([`compile_with`] collects them into a [`FileTree`]).
+/// Every check that can reject the blueprint runs before the first file is emitted.
+///
+/// # Errors
+///
+/// [`CompileError::Invalid`] with every diagnostic when the blueprint has any error; [`CompileError::Sink`]
+/// with the sink's error.
+pub fn compile_into<S: FileSink>(source: &str, text: &str, options: &Options, sink: &mut S) -> Result<Emitted, CompileError<S::Error>> {
+    let (blueprint, warnings) = blueprint::load(source, text).map_err(CompileError::Invalid)?;
     let deployment = model::build(&blueprint);
     let too_large = model::limits::check(&deployment);
     if !too_large.is_empty() {
         let mut diagnostics: Vec<Diagnostic> = too_large.iter().map(|policy| policy_too_large(source, text, policy)).collect();
         diagnostics.extend(warnings);
-        return Err(diagnostics);
+        return Err(CompileError::Invalid(diagnostics));
     }
     // Everything after this reads the model; a large blueprint's located values are worth freeing before the
     // matrix and the files are built, which is when memory peaks.
@@ -109,6 +145,6 @@ pub fn compile_with(source: &str, text: &str, options: &Options) -> Result<Compi
     // The documents print each cell's outcome and reason, never the requests behind it.
     let matrix = explain::matrix_with(&deployment, explain::Columns::Capabilities, explain::Evidence::Outcomes)
         .unwrap_or_else(|error| panic!("internal error: the access matrix of {source} cannot be computed ({error}); please report this"));
-    let files = emit::emit(&deployment, options, matrix);
-    Ok(Compiled { deployment, files, warnings })
+    emit::emit_to(&deployment, options, matrix, sink).map_err(CompileError::Sink)?;
+    Ok(Emitted { deployment, warnings })
 }

@@ -74,6 +74,31 @@ fn build_writes_the_tree_and_a_failed_build_leaves_it_untouched() {
 }
 
 #[test]
+fn files_already_staged_for_a_valid_blueprint_go_when_a_later_one_is_invalid() {
+    // `build` writes each file into the staging folder as soon as it is generated, so the first blueprint's
+    // files are on disk by the time the second fails; none of them may reach the output or stay behind.
+    let workspace = tempfile::tempdir().expect("temporary folder");
+    let blueprints = workspace.path().join("blueprints");
+    std::fs::create_dir(&blueprints).expect("creates a folder");
+    std::fs::copy(support::repo().join("blueprints/acme-exchange.yaml"), blueprints.join("a-valid.yaml")).expect("copies");
+    let out = workspace.path().join("out");
+    let output = bucketbridge().arg("build").arg(blueprints.join("a-valid.yaml")).arg("--out").arg(&out).output().expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let before = support::tree::read_tree(&out);
+
+    let text = std::fs::read_to_string(support::repo().join("blueprints/hsts.yaml")).expect("reads");
+    std::fs::write(blueprints.join("b-invalid.yaml"), text.replacen("scenario:", "scenari:", 1)).expect("writes");
+    let output = bucketbridge().arg("build").arg("--out").arg(&out).current_dir(workspace.path()).output().expect("runs");
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(support::tree::read_tree(&out), before, "a failed build changed the output");
+    let left: Vec<String> = std::fs::read_dir(workspace.path())
+        .expect("lists")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.iter().all(|name| !name.contains("bucketbridge-")), "a staging folder was left behind: {left:?}");
+}
+
+#[test]
 fn only_the_requested_target_is_written() {
     let out = tempfile::tempdir().expect("temporary folder");
     let output = bucketbridge()

@@ -16,12 +16,13 @@ fn two_builds_into_two_folders_are_identical() {
     let first = tempfile::tempdir().expect("temporary folder");
     let second = tempfile::tempdir().expect("temporary folder");
     for folder in [first.path(), second.path()] {
-        let mut generated = bucketbridge::write::Generated::new(true);
+        let mut staging = bucketbridge::write::Staging::begin(folder).expect("starts a build");
         for path in support::example_blueprints() {
-            generated.add(&support::relative(&path), support::compile_example(&path).files);
+            for (file, content) in support::compile_example(&path).files {
+                staging.put(&support::relative(&path), file, &content).expect("writes");
+            }
         }
-        let plan = bucketbridge::write::plan(folder, generated).expect("plans");
-        bucketbridge::write::write(folder, &plan, false).expect("writes");
+        staging.finish(true, false).expect("swaps the new tree in");
     }
     let a = support::tree::read_tree(first.path());
     let b = support::tree::read_tree(second.path());

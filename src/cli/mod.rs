@@ -13,9 +13,10 @@ mod check;
 mod init;
 pub mod reference;
 
+use crate::CompileError;
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::emit::{Options, Targets};
+use crate::emit::{Discard, FileSink, Options, Targets};
 use crate::write::{self, Generated, WriteError};
 
 /// Exit code for success.
@@ -384,14 +385,44 @@ pub fn blueprints_in(folder: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(paths)
 }
 
-/// Compiles every input; prints diagnostics; returns what they generated when all compiled. `complete` says
-/// whether the inputs are the whole blueprint folder (see [`Generated::new`]).
-fn compile_inputs(inputs: &[Input], options: &Options, complete: bool, stderr: &mut dyn Write) -> Option<Generated> {
-    let mut tree = Generated::new(complete);
+/// Where [`compile_inputs`] puts each generated file: called with the blueprint it came from, its path and its
+/// content.
+type PutFile<'a> = dyn FnMut(&str, String, Vec<u8>) -> Result<(), WriteError> + 'a;
+
+/// The files of one blueprint, handed on to a [`PutFile`] with the blueprint's name.
+struct BlueprintFiles<'a, 'p> {
+    blueprint: &'a str,
+    put: &'a mut PutFile<'p>,
+}
+
+impl FileSink for BlueprintFiles<'_, '_> {
+    type Error = WriteError;
+
+    fn put(&mut self, path: String, content: Vec<u8>) -> Result<(), WriteError> {
+        (self.put)(self.blueprint, path, content)
+    }
+}
+
+/// Compiles every input, handing each generated file to `put` as soon as it exists, and prints diagnostics.
+/// Returns whether every input compiled; once one has not, the later ones are still compiled, for their
+/// diagnostics, but their files are dropped.
+///
+/// # Errors
+///
+/// The first error of `put`.
+fn compile_inputs(inputs: &[Input], options: &Options, stderr: &mut dyn Write, put: &mut PutFile<'_>) -> Result<bool, WriteError> {
     let mut failed = false;
     let mut names: Vec<(String, String)> = Vec::new();
     for input in inputs {
-        match crate::compile_with(&input.display, &input.text, options) {
+        let result = if failed {
+            crate::compile_into(&input.display, &input.text, options, &mut Discard).map_err(|error| match error {
+                CompileError::Invalid(diagnostics) => CompileError::Invalid(diagnostics),
+                CompileError::Sink(never) => match never {},
+            })
+        } else {
+            crate::compile_into(&input.display, &input.text, options, &mut BlueprintFiles { blueprint: &input.display, put: &mut *put })
+        };
+        match result {
             Ok(compiled) => {
                 print_diagnostics(stderr, &compiled.warnings, &input.text);
                 if let Some((_, first)) = names.iter().find(|(name, _)| *name == compiled.deployment.name) {
@@ -403,9 +434,8 @@ fn compile_inputs(inputs: &[Input], options: &Options, complete: bool, stderr: &
                     failed = true;
                 }
                 names.push((compiled.deployment.name.clone(), input.display.clone()));
-                tree.add(&input.display, compiled.files);
             }
-            Err(diagnostics) => {
+            Err(CompileError::Invalid(diagnostics)) => {
                 print_diagnostics(stderr, &diagnostics, &input.text);
                 let errors = diagnostics.iter().filter(|diagnostic| diagnostic.severity == Severity::Error).count();
                 let _ = writeln!(
@@ -416,9 +446,10 @@ fn compile_inputs(inputs: &[Input], options: &Options, complete: bool, stderr: &
                 );
                 failed = true;
             }
+            Err(CompileError::Sink(error)) => return Err(error),
         }
     }
-    (!failed).then_some(tree)
+    Ok(!failed)
 }
 
 fn print_diagnostics(stderr: &mut dyn Write, diagnostics: &[Diagnostic], source: &str) {
@@ -427,7 +458,7 @@ fn print_diagnostics(stderr: &mut dyn Write, diagnostics: &[Diagnostic], source:
     }
 }
 
-/// What `build` and `check` generate in memory.
+/// What `check` generates in memory.
 struct Generation {
     /// The output folder.
     out: PathBuf,
@@ -437,38 +468,65 @@ struct Generation {
     generated: Generated,
 }
 
-/// Compiles the blueprints `args` names (or the blueprint folder's); `Err(Failure::Reported(1))` when any is
-/// invalid, after printing its diagnostics.
-fn generate(project: &Project, args: &GenerateArgs, stderr: &mut dyn Write) -> Result<Generation, Failure> {
+/// What `build` and `check` compile: the blueprints `args` names (or the blueprint folder's), with the options
+/// and output folder they take from the configuration and the flags.
+struct Inputs {
+    options: Options,
+    inputs: Vec<Input>,
+    out: PathBuf,
+    /// Whether the inputs are the whole blueprint folder (see [`Generated::new`]).
+    complete: bool,
+}
+
+fn inputs(project: &Project, args: &GenerateArgs) -> Result<Inputs, Failure> {
     let options = project.options(args)?;
     let inputs = read_inputs(project, &project.blueprints(&args.blueprints)?)?;
-    let out = project.out(args.out.as_deref());
-    let complete = args.blueprints.is_empty();
-    let generated = compile_inputs(&inputs, &options, complete, stderr).ok_or(Failure::Reported(EXIT_INVALID))?;
+    Ok(Inputs { options, inputs, out: project.out(args.out.as_deref()), complete: args.blueprints.is_empty() })
+}
+
+/// Compiles the blueprints `args` names (or the blueprint folder's) in memory; `Err(Failure::Reported(1))`
+/// when any is invalid, after printing its diagnostics.
+fn generate(project: &Project, args: &GenerateArgs, stderr: &mut dyn Write) -> Result<Generation, Failure> {
+    let Inputs { options, inputs, out, complete } = inputs(project, args)?;
+    let mut generated = Generated::new(complete);
+    let all_compiled = compile_inputs(&inputs, &options, stderr, &mut |blueprint, path, content| {
+        generated.put(blueprint, path, content);
+        Ok(())
+    })
+    .map_err(|error| Failure::Usage(error.to_string()))?;
+    if !all_compiled {
+        return Err(Failure::Reported(EXIT_INVALID));
+    }
     Ok(Generation { out, inputs, generated })
 }
 
+/// Compiles the blueprints straight into the output folder's staging tree, one file at a time, and swaps it
+/// in once every blueprint has compiled; an invalid blueprint or a refused build leaves the folder as it was.
 fn build(project: &Project, args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Failure> {
-    let Generation { out, inputs, generated } = generate(project, &args.generate, stderr)?;
+    let Inputs { options, inputs, out, complete } = inputs(project, &args.generate)?;
     let shown = project.show(&out);
     let io_error = |error: WriteError| Failure::Usage(error.to_string());
-    write::recover(&out).map_err(io_error)?;
-    let generated_files = generated.len();
-    let plan = write::plan(&out, generated).map_err(io_error)?;
-    match write::write(&out, &plan, args.force) {
-        Ok(()) => {}
+    let mut staging = write::Staging::begin(&out).map_err(io_error)?;
+    let all_compiled = compile_inputs(&inputs, &options, stderr, &mut |blueprint, path, content| staging.put(blueprint, path, &content))
+        .map_err(io_error)?;
+    if !all_compiled {
+        // Dropping the staging tree removes it; the output folder was never touched.
+        return Err(Failure::Reported(EXIT_INVALID));
+    }
+    let written = match staging.finish(complete, args.force) {
+        Ok(written) => written,
         Err(error @ WriteError::EditedByHand { .. }) => {
             let _ = writeln!(stderr, "error: `{shown}` was not replaced: {error}");
             return Ok(EXIT_INVALID);
         }
         Err(error) => return Err(io_error(error)),
+    };
+    let mut summary = format!("wrote {} files for {} blueprint(s) into `{shown}`", written.files, inputs.len());
+    if !written.removed.is_empty() {
+        summary.push_str(&format!("; removed {} no longer generated", written.removed.len()));
     }
-    let mut summary = format!("wrote {generated_files} files for {} blueprint(s) into `{shown}`", inputs.len());
-    if !plan.removed.is_empty() {
-        summary.push_str(&format!("; removed {} no longer generated", plan.removed.len()));
-    }
-    if !plan.edited.is_empty() {
-        summary.push_str(&format!("; overwrote {} edited by hand", plan.edited.len()));
+    if !written.overwritten.is_empty() {
+        summary.push_str(&format!("; overwrote {} edited by hand", written.overwritten.len()));
     }
     let _ = writeln!(stdout, "{summary}");
     Ok(EXIT_OK)
@@ -477,7 +535,11 @@ fn build(project: &Project, args: &BuildArgs, stdout: &mut dyn Write, stderr: &m
 fn validate(project: &Project, args: &ValidateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<i32, Failure> {
     let paths: Vec<PathBuf> = args.blueprints.iter().map(|path| project.command_line_path(path)).collect();
     let inputs = read_inputs(project, &paths)?;
-    if compile_inputs(&inputs, &project.config.as_ref().map(Config::options).unwrap_or_default(), false, stderr).is_none() {
+    let options = project.config.as_ref().map(Config::options).unwrap_or_default();
+    // Every file is built, as for `build`, and dropped as soon as it is.
+    let all_compiled =
+        compile_inputs(&inputs, &options, stderr, &mut |_, _, _| Ok(())).map_err(|error| Failure::Usage(error.to_string()))?;
+    if !all_compiled {
         return Ok(EXIT_INVALID);
     }
     for input in &inputs {

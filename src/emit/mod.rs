@@ -56,20 +56,68 @@ impl Default for Options {
 /// The most rows of the access matrix a module README repeats; a larger matrix is only in `access.md`.
 pub const README_MATRIX_MAX_ROWS: usize = 200;
 
+/// Where emitted files go, one at a time, as soon as each is complete: a [`FileTree`] in memory, or the
+/// writer's staging folder, so that a build never holds all of a large blueprint's files at once.
+pub trait FileSink {
+    /// Why a file could not be taken (the writer's I/O errors; nothing for a tree in memory).
+    type Error;
+
+    /// Takes one generated file, at its path relative to the output folder (with `/` separators).
+    ///
+    /// # Errors
+    ///
+    /// Whatever the sink could not do with the file; emitting stops there.
+    fn put(&mut self, path: String, content: Vec<u8>) -> Result<(), Self::Error>;
+}
+
+impl FileSink for FileTree {
+    type Error = std::convert::Infallible;
+
+    fn put(&mut self, path: String, content: Vec<u8>) -> Result<(), Self::Error> {
+        self.insert(path, content);
+        Ok(())
+    }
+}
+
+/// A sink that drops every file: what `validate` needs, which compiles everything and writes nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Discard;
+
+impl FileSink for Discard {
+    type Error = std::convert::Infallible;
+
+    fn put(&mut self, _path: String, _content: Vec<u8>) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
 /// Emits every file of one deployment under `<deployment name>/`, with its access matrix in `access.md` and in
-/// each module README.
+/// each module README, into a [`FileTree`].
+pub fn emit(deployment: &Deployment, options: &Options, matrix: Matrix) -> FileTree {
+    let mut tree = FileTree::new();
+    match emit_to(deployment, options, matrix, &mut tree) {
+        Ok(()) => tree,
+        Err(never) => match never {},
+    }
+}
+
+/// Emits every file of one deployment into `sink`, each file as soon as it is complete, in an order that is
+/// fixed but of no meaning (a sink that needs sorted paths sorts them).
 ///
 /// The matrix is taken by value and freed once rendered: the files need only its Markdown, and a 10,000-client
 /// matrix is tens of megabytes that would otherwise stay alive while every other file is built.
-pub fn emit(deployment: &Deployment, options: &Options, matrix: Matrix) -> FileTree {
-    let mut tree = FileTree::new();
+///
+/// # Errors
+///
+/// The first error of the sink; the files put before it are the sink's to discard.
+pub fn emit_to<S: FileSink>(deployment: &Deployment, options: &Options, matrix: Matrix, sink: &mut S) -> Result<(), S::Error> {
     let root = &deployment.name;
     let targets = options.targets;
     let whole_matrix = matrix.markdown_section();
-    tree.insert(
+    sink.put(
         format!("{root}/access.md"),
         format!("{}\n{}", markdown_comment_header(deployment), matrix.markdown_with_section(&whole_matrix)).into_bytes(),
-    );
+    )?;
     // A README that repeats a matrix of thousands of rows is unreadable (and past what a repository host
     // renders), and at 10,000 clients it would add twice 27 MB to the output; above a few hundred rows the
     // READMEs point at `access.md` instead.
@@ -86,23 +134,23 @@ pub fn emit(deployment: &Deployment, options: &Options, matrix: Matrix) -> FileT
     if targets.terraform {
         for module in &deployment.modules {
             for (file, content) in terraform::emit(deployment, module, &options.terraform, &access) {
-                tree.insert(format!("{root}/terraform/{}/{file}", module.name), content.into_bytes());
+                sink.put(format!("{root}/terraform/{}/{file}", module.name), content.into_bytes())?;
             }
         }
     }
     if targets.cloudformation {
         let modules: Vec<Vec<cloudformation::Stack>> =
             deployment.modules.iter().map(|module| cloudformation::emit(deployment, module)).collect();
-        tree.insert(format!("{root}/cloudformation/README.md"), prose::cloudformation_readme(deployment, &modules, &access).into_bytes());
+        sink.put(format!("{root}/cloudformation/README.md"), prose::cloudformation_readme(deployment, &modules, &access).into_bytes())?;
         for stack in modules.into_iter().flatten() {
-            tree.insert(format!("{root}/cloudformation/{}", stack.file), stack.text.into_bytes());
+            sink.put(format!("{root}/cloudformation/{}", stack.file), stack.text.into_bytes())?;
         }
     }
     for handoff in &deployment.handoffs {
-        tree.insert(format!("{root}/handoff/{}/HANDOFF.md", handoff.folder), prose::handoff_markdown(deployment, handoff).into_bytes());
-        tree.insert(format!("{root}/handoff/{}/handoff.json", handoff.folder), prose::handoff_json(deployment, handoff).into_bytes());
+        sink.put(format!("{root}/handoff/{}/HANDOFF.md", handoff.folder), prose::handoff_markdown(deployment, handoff).into_bytes())?;
+        sink.put(format!("{root}/handoff/{}/handoff.json", handoff.folder), prose::handoff_json(deployment, handoff).into_bytes())?;
     }
-    tree
+    Ok(())
 }
 
 /// The one sentence every generated file starts with, naming the blueprint it came from.

@@ -8,12 +8,14 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Where a diagnostic points: a span of text on one line of one file.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Location {
-    /// Display path of the file, with `/` as separator.
-    pub file: String,
+    /// Display path of the file, with `/` as separator; shared, because a large blueprint has hundreds of
+    /// thousands of located values, all in one file.
+    pub file: Arc<str>,
     /// Line number, 1-based.
     pub line: u32,
     /// Column, 1-based, counted in characters (not bytes).
@@ -25,14 +27,14 @@ pub struct Location {
 impl Location {
     /// Builds a location; zero line, column or length are raised to 1 so that every
     /// location points at something renderable.
-    pub fn new(file: impl Into<String>, line: u32, column: u32, length: u32) -> Location {
+    pub fn new(file: impl Into<Arc<str>>, line: u32, column: u32, length: u32) -> Location {
         Location { file: file.into(), line: line.max(1), column: column.max(1), length: length.max(1) }
     }
 
     /// The location of a byte range of `source` (as parsers other than the YAML reader report them, such as the
     /// TOML parser for `bucketbridge.toml`): line and column of its start, and its length in characters up to
     /// the end of that line. An empty range points at one character.
-    pub fn from_span(file: impl Into<String>, source: &str, span: std::ops::Range<usize>) -> Location {
+    pub fn from_span(file: impl Into<Arc<str>>, source: &str, span: std::ops::Range<usize>) -> Location {
         let start = floor_char_boundary(source, span.start.min(source.len()));
         let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
         let before = &source[..start];
@@ -47,7 +49,7 @@ impl Location {
 
     /// The start of a file: line 1, column 1, one character long. For problems that
     /// concern the file as a whole.
-    pub fn file_start(file: impl Into<String>) -> Location {
+    pub fn file_start(file: impl Into<Arc<str>>) -> Location {
         Location::new(file, 1, 1, 1)
     }
 }

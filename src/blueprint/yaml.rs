@@ -8,6 +8,7 @@
 //! nesting are capped).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
@@ -263,8 +264,16 @@ pub fn parse(file: &str, source: &str) -> Result<Node, Vec<Diagnostic>> {
             line_starts.push(i + 1);
         }
     }
-    let mut builder =
-        Builder { file, chars, line_starts, stack: Vec::new(), anchors: BTreeMap::new(), nodes: 0, root: None, diagnostics: Vec::new() };
+    let mut builder = Builder {
+        file: Arc::from(file),
+        chars,
+        line_starts,
+        stack: Vec::new(),
+        anchors: BTreeMap::new(),
+        nodes: 0,
+        root: None,
+        diagnostics: Vec::new(),
+    };
     let fatal = builder.run(text);
     let mut diagnostics = builder.diagnostics;
     match builder.root {
@@ -312,8 +321,8 @@ struct Anchored {
     depth: usize,
 }
 
-struct Builder<'a> {
-    file: &'a str,
+struct Builder {
+    file: Arc<str>,
     chars: Vec<char>,
     /// Character offset of the start of each line.
     line_starts: Vec<usize>,
@@ -324,7 +333,7 @@ struct Builder<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Builder<'_> {
+impl Builder {
     /// Feeds every event into the tree; returns true if reading stopped early.
     fn run(&mut self, text: &str) -> bool {
         let mut parser = Parser::new_from_str(text);
@@ -357,7 +366,7 @@ impl Builder<'_> {
     }
 
     fn location(&self, mark: &Marker, length: usize) -> Location {
-        Location::new(self.file, to_u32(mark.line()), to_u32(mark.col().saturating_add(1)), to_u32(length))
+        Location::new(self.file.clone(), to_u32(mark.line()), to_u32(mark.col().saturating_add(1)), to_u32(length))
     }
 
     /// Location of the character at `index` (a character offset into the text).
@@ -366,7 +375,7 @@ impl Builder<'_> {
         // `line_starts[0]` is 0, so there is always a line at or before `index`.
         let line = self.line_starts.partition_point(|&start| start <= index);
         let line_start = self.line_starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
-        Location::new(self.file, to_u32(line), to_u32(index - line_start + 1), to_u32(length))
+        Location::new(self.file.clone(), to_u32(line), to_u32(index - line_start + 1), to_u32(length))
     }
 
     /// Characters from `index` to the end of its line, lazily: scanning whole lines

@@ -131,3 +131,26 @@ fn a_role_over_many_buckets_gets_several_policies_each_within_the_limit() {
         }
     }
 }
+
+#[test]
+fn no_role_gets_an_inline_policy_so_the_inline_total_cannot_be_exceeded() {
+    // IAM also limits the inline policies of one role to 10,240 characters in total. bucketbridge attaches
+    // managed policies only (each measured against its own 6,144), so that limit has nothing to measure; this
+    // holds it to that.
+    for path in support::example_blueprints() {
+        for (file, content) in support::compile_example(&path).files {
+            let text = String::from_utf8(content).expect("generated files are UTF-8");
+            if file.ends_with(".tf") {
+                assert!(!text.contains("\"aws_iam_role_policy\"") && !text.contains("inline_policy"), "{file} has an inline role policy");
+            }
+            if file.contains("/cloudformation/") && file.ends_with(".yaml") {
+                let template: serde_yaml::Value = serde_yaml::from_str(&text).expect("templates are YAML");
+                for (name, resource) in template["Resources"].as_mapping().expect("templates have resources") {
+                    let kind = resource["Type"].as_str().unwrap_or_default();
+                    assert!(!matches!(kind, "AWS::IAM::Policy" | "AWS::IAM::RolePolicy"), "{file}: {name:?} is an inline policy");
+                    assert!(resource["Properties"].get("Policies").is_none(), "{file}: {name:?} has inline policies");
+                }
+            }
+        }
+    }
+}

@@ -512,3 +512,31 @@ fn attribute_path(kind: ResourceKind, attribute: Attribute) -> (&'static str, &'
     };
     (resource_type, attribute)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer that puts files on disk one at a time gets the same files from [`readme`] and [`tf_files`] as
+    /// from [`emit`].
+    #[test]
+    fn readme_and_tf_files_alone_are_what_emit_writes() {
+        let examples = [
+            ("acme-exchange", include_str!("../../../blueprints/acme-exchange.yaml")),
+            ("hsts", include_str!("../../../blueprints/hsts.yaml")),
+            ("aoc-kms-existing-key", include_str!("../../../blueprints/aoc-kms-existing-key.yaml")),
+        ];
+        for (name, text) in examples {
+            let (blueprint, _) = crate::blueprint::load(&format!("blueprints/{name}.yaml"), text).expect("the example loads");
+            let deployment = crate::model::build(&blueprint);
+            let options = Options::default();
+            for module in &deployment.modules {
+                let mut all = emit(&deployment, module, &options, "access");
+                let (first, readme_text) = all.remove(0);
+                assert_eq!(first, "README.md");
+                assert_eq!(readme(&deployment, module, &options, "access"), readme_text, "{name} {}", module.name);
+                assert_eq!(tf_files(&deployment, module, &options), all, "{name} {}", module.name);
+            }
+        }
+    }
+}

@@ -161,12 +161,7 @@ impl Writer {
                 out.push(']');
             });
         } else {
-            self.start(false);
-            self.flush();
-            let depth = self.depth();
-            self.indent(depth);
-            self.out.push_str(key);
-            self.out.push_str(" = [\n");
+            let depth = self.multi_line(key, '[');
             let mut start = 0;
             for &end in &self.list_ends {
                 self.out.extend(std::iter::repeat_n(' ', 2 * (depth + 1)));
@@ -188,12 +183,7 @@ impl Writer {
             self.attribute(key, |out| out.push_str("{}"));
             return;
         }
-        self.start(false);
-        self.flush();
-        let depth = self.depth();
-        self.indent(depth);
-        self.out.push_str(key);
-        self.out.push_str(" = {\n");
+        let depth = self.multi_line(key, '{');
         let mut quoted = String::new();
         for (name, text) in entries {
             let plain = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
@@ -211,6 +201,20 @@ impl Writer {
         self.flush();
         self.indent(depth);
         self.out.push_str("}\n");
+    }
+
+    /// Begins an attribute whose value spans lines (`key = [` or `key = {`), which ends any run; returns the
+    /// attribute's depth.
+    fn multi_line(&mut self, key: &str, opener: char) -> usize {
+        self.start(false);
+        self.flush();
+        let depth = self.depth();
+        self.indent(depth);
+        self.out.push_str(key);
+        self.out.push_str(" = ");
+        self.out.push(opener);
+        self.out.push('\n');
+        depth
     }
 
     fn depth(&self) -> usize {
@@ -401,7 +405,7 @@ mod tests {
         for value in values() {
             let mut writer = Writer::new();
             writer.value("x", &value);
-            writer.list("l", [&value, &value], |out, value| push_value(out, value));
+            writer.list("l", [&value, &value], push_value);
             let expected = to_terraform_fmt(
                 &Body::builder().add_attribute(("x", oracle(&value))).add_attribute(("l", list([oracle(&value), oracle(&value)]))).build(),
             );
@@ -433,10 +437,10 @@ mod tests {
         writer.object("tags", [("team", "x"), ("with-dash", "y"), ("null", "z"), ("ключ", "w")]);
         writer.attribute("n", |out| out.push_str("3600"));
         writer.attribute("enabled", |out| out.push_str("true"));
-        writer.list("short", ["a", "b"], |out, text| push_string(out, text));
+        writer.list("short", ["a", "b"], push_string);
         writer.list("long", &long, |out, text| push_string(out, text));
         writer.list("one", [&long.concat()], |out, text| push_string(out, text));
-        writer.list("none", Vec::<&str>::new(), |out, text| push_string(out, text));
+        writer.list("none", Vec::<&str>::new(), push_string);
         writer.attribute("depends_on", |out| {
             out.push('[');
             push_reference(out, &["aws_s3_bucket_policy", "0x", "7"]);

@@ -175,21 +175,26 @@ fn handoff_facts(handoff: &Handoff) -> String {
 
 /// CLI commands that show the grant working, one per granted kind of use, each on a line of its own.
 fn example_commands(handoff: &Handoff, location: &str, profile: &str) -> String {
-    use std::fmt::Write as _;
     let has = |action: &str| handoff.actions.iter().any(|granted| granted == action);
     let mut commands = String::new();
-    // Writing to a String cannot fail.
+    // Pieces pushed in turn rather than `format!`ed: this runs once per client, 10,000 times in a large build.
+    let mut command = |pieces: &[&str]| {
+        pieces.iter().for_each(|piece| commands.push_str(piece));
+        commands.push_str(" --profile ");
+        commands.push_str(profile);
+        commands.push('\n');
+    };
     if has("s3:ListBucket") {
-        let _ = writeln!(commands, "aws s3 ls {location} --profile {profile}");
+        command(&["aws s3 ls ", location]);
     }
     if has("s3:PutObject") {
-        let _ = writeln!(commands, "aws s3 cp ./report.csv {location}report.csv --profile {profile}");
+        command(&["aws s3 cp ./report.csv ", location, "report.csv"]);
     }
     if has("s3:GetObject") {
-        let _ = writeln!(commands, "aws s3 cp {location}report.csv ./report.csv --profile {profile}");
+        command(&["aws s3 cp ", location, "report.csv ./report.csv"]);
     }
     if has("s3:DeleteObject") {
-        let _ = writeln!(commands, "aws s3 rm {location}report.csv --profile {profile}");
+        command(&["aws s3 rm ", location, "report.csv"]);
     }
     commands
 }

@@ -164,7 +164,7 @@ impl Writer {
             let depth = self.multi_line(key, '[');
             let mut start = 0;
             for &end in &self.list_ends {
-                self.out.extend(std::iter::repeat_n(' ', 2 * (depth + 1)));
+                push_spaces(&mut self.out, 2 * (depth + 1));
                 self.out.push_str(&text[start..end]);
                 self.out.push_str(",\n");
                 start = end + 2;
@@ -222,7 +222,7 @@ impl Writer {
     }
 
     fn indent(&mut self, depth: usize) {
-        self.out.extend(std::iter::repeat_n(' ', 2 * depth));
+        push_spaces(&mut self.out, 2 * depth);
     }
 
     /// Begins a structure in the innermost body: a blank line on either side of every block, none between
@@ -274,15 +274,26 @@ impl Writer {
         let widest = self.run.iter().map(|line| line.width).max().unwrap_or(0);
         let mut start = 0;
         for line in &self.run {
-            self.out.extend(std::iter::repeat_n(' ', 2 * line.indent));
+            push_spaces(&mut self.out, 2 * line.indent);
             self.out.push_str(&self.run_text[start..line.key_end]);
-            self.out.extend(std::iter::repeat_n(' ', widest - line.width + 1));
+            push_spaces(&mut self.out, widest - line.width + 1);
             self.out.push_str(&self.run_text[line.key_end..line.end]);
             self.out.push('\n');
             start = line.end;
         }
         self.run.clear();
         self.run_text.clear();
+    }
+}
+
+/// Appends `count` spaces; a slice is copied at once, where pushing them one by one showed in profiles.
+fn push_spaces(out: &mut String, count: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = count;
+    while left > 0 {
+        let now = left.min(SPACES.len());
+        out.push_str(&SPACES[..now]);
+        left -= now;
     }
 }
 
@@ -348,7 +359,28 @@ fn push_part(out: &mut String, part: &Part) {
         Part::Region => out.push_str("data.aws_region.current.name"),
         Part::Ref(target) => {
             let (resource_type, attribute) = super::attribute_path(target.resource.kind, target.attribute);
-            push_reference(out, &[resource_type, &super::label(&target.resource), attribute]);
+            let words = &target.resource.words;
+            let plain = words.iter().all(|word| word.bytes().all(|b| b.is_ascii_alphanumeric()))
+                && !words.first().is_some_and(|word| word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()));
+            if plain {
+                // The label written in place, as `super::label` joins it: one reference per policy
+                // resource, and an allocation each showed in profiles.
+                push_reference(out, &[resource_type]);
+                out.push('.');
+                if words.is_empty() {
+                    out.push_str("this");
+                }
+                for (index, word) in words.iter().enumerate() {
+                    if index > 0 {
+                        out.push('_');
+                    }
+                    out.push_str(word);
+                }
+                out.push('.');
+                out.push_str(attribute);
+            } else {
+                push_reference(out, &[resource_type, &super::label(&target.resource), attribute]);
+            }
         }
     }
 }

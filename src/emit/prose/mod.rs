@@ -34,11 +34,37 @@ fn templates() -> &'static Tera {
 
 /// Escapes a value for a Markdown table cell: `|` would end the cell and a newline the row.
 fn escape_table_cell(value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
-    let text = match value {
-        tera::Value::String(text) => text.clone(),
-        other => other.to_string(),
-    };
-    Ok(tera::Value::String(text.replace('|', "\\|").replace('\n', " ")))
+    let mut text = String::new();
+    match value {
+        tera::Value::String(value) => push_cell(&mut text, value),
+        other => push_cell(&mut text, &other.to_string()),
+    }
+    Ok(tera::Value::String(text))
+}
+
+/// Appends `text` escaped for a Markdown table cell, as the templates' `cell` filter does.
+fn push_cell(out: &mut String, text: &str) {
+    for character in text.chars() {
+        match character {
+            '|' => out.push_str("\\|"),
+            '\n' => out.push(' '),
+            other => out.push(other),
+        }
+    }
+}
+
+/// Table rows `| a | b |`, one per pair, each cell escaped; computed here rather than looped over in a
+/// template, because a 10,000-client module has over 100,000 rows.
+fn table_rows<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (first, second) in rows {
+        out.push_str("| ");
+        push_cell(&mut out, first);
+        out.push_str(" | ");
+        push_cell(&mut out, second);
+        out.push_str(" |\n");
+    }
+    out
 }
 
 fn render(name: &str, context: &impl Serialize) -> String {
@@ -66,17 +92,16 @@ struct HandoffContext<'a> {
     client: &'a str,
     client_account: &'a str,
     bucket: &'a str,
-    region: &'a str,
-    prefix: Option<&'a str>,
-    role_arn: &'a str,
-    external_id: &'a str,
-    granted: String,
-    kms_key_arn: Option<&'a str>,
+    /// The rows of the table of facts, each ending with a newline.
+    facts: String,
     assume_role_policy: String,
     assume_role_command: String,
     profile: String,
-    example_commands: Vec<String>,
-    actions: &'a [String],
+    /// One command per line, each ending with a newline; lines are joined here because a template loop costs
+    /// more than the rest of the document, and a blueprint can have 10,000 handoffs.
+    example_commands: String,
+    /// One Markdown list item per action, each ending with a newline.
+    actions: String,
 }
 
 /// `HANDOFF.md` for one client.
@@ -84,7 +109,6 @@ pub fn handoff_markdown(deployment: &Deployment, handoff: &Handoff) -> String {
     let session = format!("{}-{}", deployment.name, handoff.folder);
     let profile_name = session.clone();
     let location = format!("s3://{}/{}", handoff.bucket, handoff.prefix.as_deref().unwrap_or(""));
-    let granted = if handoff.capabilities.is_empty() { "the actions listed below".to_owned() } else { handoff.capabilities.join(", ") };
     let owner_account = deployment.modules.first().map(|module| module.account.as_str()).unwrap_or_default();
     let context = HandoffContext {
         header: crate::emit::markdown_comment_header(deployment),
@@ -92,12 +116,7 @@ pub fn handoff_markdown(deployment: &Deployment, handoff: &Handoff) -> String {
         client: &handoff.client,
         client_account: &handoff.client_account,
         bucket: &handoff.bucket,
-        region: &handoff.region,
-        prefix: handoff.prefix.as_deref(),
-        role_arn: &handoff.role_arn,
-        external_id: &handoff.external_id,
-        granted,
-        kms_key_arn: handoff.kms_key_arn.as_deref(),
+        facts: handoff_facts(handoff),
         assume_role_policy: policy_json(&handoff.assume_role_policy, None),
         assume_role_command: format!(
             "aws sts assume-role \\\n  --role-arn {} \\\n  --role-session-name {session} \\\n  --external-id {}",
@@ -109,26 +128,73 @@ pub fn handoff_markdown(deployment: &Deployment, handoff: &Handoff) -> String {
             handoff.role_arn, handoff.external_id, handoff.region
         ),
         example_commands: example_commands(handoff, &location, &profile_name),
-        actions: &handoff.actions,
+        actions: handoff.actions.iter().fold(String::new(), |mut list, action| {
+            list.push_str("- `");
+            list.push_str(action);
+            list.push_str("`\n");
+            list
+        }),
     };
     render("handoff.md", &context)
 }
 
-/// CLI commands that show the grant working, one per granted kind of use.
-fn example_commands(handoff: &Handoff, location: &str, profile: &str) -> Vec<String> {
+/// The rows of `HANDOFF.md`'s table of facts.
+fn handoff_facts(handoff: &Handoff) -> String {
+    let mut rows = String::new();
+    let mut code_row = |what: &str, value: &str, after: &str| {
+        rows.push_str("| ");
+        rows.push_str(what);
+        rows.push_str(" | `");
+        rows.push_str(value);
+        rows.push('`');
+        rows.push_str(after);
+        rows.push_str(" |\n");
+    };
+    code_row("Bucket", &handoff.bucket, "");
+    code_row("Region", &handoff.region, "");
+    if let Some(prefix) = handoff.prefix.as_deref().filter(|prefix| !prefix.is_empty()) {
+        code_row("Key prefix", prefix, " (you can list and reach only keys under it)");
+    }
+    code_row("Role ARN", &handoff.role_arn, "");
+    code_row("External ID", &handoff.external_id, "");
+    code_row("Your account", &handoff.client_account, "");
+    rows.push_str("| Granted | ");
+    if handoff.capabilities.is_empty() {
+        rows.push_str("the actions listed below");
+    } else {
+        push_cell(&mut rows, &handoff.capabilities.join(", "));
+    }
+    rows.push_str(" |\n");
+    if let Some(key) = handoff.kms_key_arn.as_deref().filter(|key| !key.is_empty()) {
+        rows.push_str("| KMS key | `");
+        rows.push_str(key);
+        rows.push_str("` |\n");
+    }
+    rows
+}
+
+/// CLI commands that show the grant working, one per granted kind of use, each on a line of its own.
+fn example_commands(handoff: &Handoff, location: &str, profile: &str) -> String {
     let has = |action: &str| handoff.actions.iter().any(|granted| granted == action);
-    let mut commands = Vec::new();
+    let mut commands = String::new();
+    // Pieces pushed in turn rather than `format!`ed: this runs once per client, 10,000 times in a large build.
+    let mut command = |pieces: &[&str]| {
+        pieces.iter().for_each(|piece| commands.push_str(piece));
+        commands.push_str(" --profile ");
+        commands.push_str(profile);
+        commands.push('\n');
+    };
     if has("s3:ListBucket") {
-        commands.push(format!("aws s3 ls {location} --profile {profile}"));
+        command(&["aws s3 ls ", location]);
     }
     if has("s3:PutObject") {
-        commands.push(format!("aws s3 cp ./report.csv {location}report.csv --profile {profile}"));
+        command(&["aws s3 cp ./report.csv ", location, "report.csv"]);
     }
     if has("s3:GetObject") {
-        commands.push(format!("aws s3 cp {location}report.csv ./report.csv --profile {profile}"));
+        command(&["aws s3 cp ", location, "report.csv ./report.csv"]);
     }
     if has("s3:DeleteObject") {
-        commands.push(format!("aws s3 rm {location}report.csv --profile {profile}"));
+        command(&["aws s3 rm ", location, "report.csv"]);
     }
     commands
 }
@@ -265,6 +331,15 @@ pub struct TerraformReference {
     pub outputs: Vec<OutputRow>,
 }
 
+/// The rows of each table of [`TerraformReference`], rendered.
+#[derive(Serialize)]
+struct TerraformReferenceContext {
+    requirements: String,
+    providers: String,
+    resources: String,
+    outputs: String,
+}
+
 /// `README.md` of a Terraform module.
 pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &TerraformReference, usage: String, access: &str) -> String {
     let context = ModuleReadmeContext {
@@ -290,12 +365,24 @@ pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &Te
         manual_steps: manual_steps(module),
         access,
         next_steps: next_steps(module),
-        reference: render("terraform-reference.md", reference),
+        reference: render(
+            "terraform-reference.md",
+            &TerraformReferenceContext {
+                requirements: table_rows(reference.requirements.iter().map(|row| (row.name.as_str(), row.version.as_str()))),
+                providers: table_rows(reference.providers.iter().map(|row| (row.name.as_str(), row.version.as_str()))),
+                resources: table_rows(reference.resources.iter().map(|row| (row.name.as_str(), row.kind.as_str()))),
+                outputs: table_rows(reference.outputs.iter().map(|row| (row.name.as_str(), row.description.as_str()))),
+            },
+        ),
     };
     render("module-readme.md", &context)
 }
 
 fn manual_steps(module: &Module) -> Vec<ManualStepContext<'_>> {
+    if module.manual_steps.is_empty() {
+        // A resolver indexes every resource of the module: tens of thousands for a large blueprint.
+        return Vec::new();
+    }
     let resolver = Resolver::new(module);
     module
         .manual_steps

@@ -43,7 +43,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Flat arrays whose inline form (`[...]`) is longer than this are written one element per
 /// line, as hand-written Terraform usually is.
-const INLINE_ARRAY_MAX: usize = 80;
+pub(super) const INLINE_ARRAY_MAX: usize = 80;
 
 /// Comments to place in the output; `hcl::Body` itself has no place for them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -92,6 +92,16 @@ pub fn template_source(template: &Template) -> String {
 /// as exactly `s`: backslash escapes plus `$${`/`%%{` for template markers.
 pub fn escape_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_escaped_string(&mut out, s);
+    out
+}
+
+/// [`escape_string`] appended to `out`. Most strings need no escape at all, and they are copied whole.
+pub(super) fn push_escaped_string(out: &mut String, s: &str) {
+    if !s.bytes().any(|b| matches!(b, b'\\' | b'"' | b'$' | b'%') || b.is_ascii_control() || b >= 0x80) {
+        out.push_str(s);
+        return;
+    }
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -106,11 +116,10 @@ pub fn escape_string(s: &str) -> String {
                 out.push(c);
                 out.push(c);
             }
-            c if c.is_control() => push_unicode_escape(&mut out, c),
+            c if c.is_control() => push_unicode_escape(out, c),
             c => out.push(c),
         }
     }
-    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -247,7 +256,7 @@ fn block_lines(block: &Block, indent: usize, kind: BodyKind, out: &mut Vec<Line>
         };
         // terraform fmt rewrites every label as a quoted string.
         header.push_str(" \"");
-        header.push_str(&escape_label(text));
+        push_escaped_label(&mut header, text);
         header.push('"');
     }
     if block.body.iter().next().is_none() {
@@ -647,6 +656,18 @@ fn template_text(template: &Template, quoted: bool) -> String {
 }
 
 fn template_literal(lit: &str, quoted: bool, next_opener: Option<char>) -> String {
+    let mut out = String::new();
+    push_literal(&mut out, lit, quoted, next_opener);
+    out
+}
+
+/// A literal of a quoted template (`next_opener` is `Some('$')` when an interpolation follows), appended to
+/// `out`; for `super::text`, which writes templates without building them.
+pub(super) fn push_template_literal(out: &mut String, lit: &str, next_opener: Option<char>) {
+    push_literal(out, lit, true, next_opener);
+}
+
+fn push_literal(out: &mut String, lit: &str, quoted: bool, next_opener: Option<char>) {
     // A run of `$` right before `${...}` (or `%` before `%{...}`) cannot be written literally:
     // `$${` is the escape for a literal `${`. The run becomes an interpolated string instead.
     let (body, run) = match next_opener {
@@ -656,13 +677,16 @@ fn template_literal(lit: &str, quoted: bool, next_opener: Option<char>) -> Strin
         }
         None => (lit, ""),
     };
-    let mut out = if quoted { escape_string(body) } else { escape_markers(body) };
+    if quoted {
+        push_escaped_string(out, body);
+    } else {
+        out.push_str(&escape_markers(body));
+    }
     if !run.is_empty() {
         out.push_str("${\"");
         out.push_str(run);
         out.push_str("\"}");
     }
-    out
 }
 
 /// Doubles `$` / `%` before `{`, the only escaping a heredoc literal needs.
@@ -735,8 +759,12 @@ fn directive(d: &Directive, quoted: bool) -> String {
 /// Label escaping as terraform fmt redoes it (hclwrite `escapeQuotedStringLit`): characters Go
 /// does not consider printable become `\uXXXX`. Note: terraform fmt drops a label containing
 /// `${` or `%{` entirely (a Terraform bug), so such labels can never be stable.
-fn escape_label(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// The escaped label is appended to `out`; most labels are identifiers, copied whole.
+pub(super) fn push_escaped_label(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        out.push_str(s);
+        return;
+    }
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -749,11 +777,10 @@ fn escape_label(s: &str) -> String {
                 out.push(c);
                 out.push(c);
             }
-            c if !go_is_print(c) => push_unicode_escape(&mut out, c),
+            c if !go_is_print(c) => push_unicode_escape(out, c),
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Approximates Go's `unicode.IsPrint` without Unicode tables: control characters,

@@ -3,27 +3,23 @@
 //! Follows terraform-aws-modules conventions: `main.tf`, `variables.tf`, `outputs.tf`, `versions.tf` and a
 //! README with terraform-docs' tables; policies as `data "aws_iam_policy_document"`; a resource that exists
 //! once per module is labelled `this`, others by their blueprint name in snake_case.
-//! Files are built as `hcl::Body` values with [`expr`] and printed by [`fmt`], which writes exactly what
-//! `terraform fmt` leaves.
+//! Files are written by [`text::Writer`] straight from the model, exactly as `terraform fmt` leaves them; [`fmt`]
+//! is the general renderer of `hcl::Body` values (built with [`expr`]) that the writer is tested against.
 //!
 //! A model bucket becomes several provider resources (`aws_s3_bucket` and its `aws_s3_bucket_*` settings),
 //! because AWS provider 4 and later configure each setting as a resource of its own.
 
 pub mod expr;
 pub mod fmt;
-
-use std::collections::BTreeMap;
-
-use hcl::{Block, Body, Expression};
+pub mod text;
 
 use crate::emit::prose::{self, OutputRow, ReferenceRow, TerraformReference, VersionRow};
 use crate::model::policy::{PolicyDocument, Principal};
 use crate::model::resource::{BucketEncryption, Resource, ResourceId, ResourceKind, Tags};
-use crate::model::value::{Attribute, Part, Value};
+use crate::model::value::Attribute;
 use crate::model::{Deployment, Module};
 
-use expr::{block, equals, interp, list, lit, object, reference, string, strings, template};
-use fmt::{Comments, to_terraform_fmt_with_comments};
+use text::{Writer, push_reference, push_string, push_value};
 
 /// The Terraform versions the generated modules need: `postcondition` blocks on data sources arrived in 1.2,
 /// and 1.3 is the oldest release still receiving fixes when this was written.
@@ -75,181 +71,189 @@ pub fn check_version_constraint(constraint: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The files of one module, as (file name, content) pairs.
+/// The files of one module, as (file name, content) pairs: `README.md` first, then the `.tf` files by name.
 pub fn emit(deployment: &Deployment, module: &Module, options: &Options, access: &str) -> Vec<(&'static str, String)> {
+    let (files, addresses) = tf_files_and_addresses(deployment, module, options);
+    let readme = readme_with(deployment, module, options, access, addresses);
+    let mut all = Vec::with_capacity(files.len() + 1);
+    all.push(("README.md", readme));
+    all.extend(files);
+    all
+}
+
+/// The `.tf` files of one module, as (file name, content) pairs, without the README: for writers that put
+/// each file on disk as it comes and render the README with [`readme`].
+pub fn tf_files(deployment: &Deployment, module: &Module, options: &Options) -> Vec<(&'static str, String)> {
+    tf_files_and_addresses(deployment, module, options).0
+}
+
+/// The module's `README.md` alone, as [`emit`] writes it. Its resource table needs every address in
+/// `main.tf`, so `main.tf` is written again and dropped one block at a time: call [`emit`] when both are
+/// wanted.
+pub fn readme(deployment: &Deployment, module: &Module, options: &Options, access: &str) -> String {
+    let mut main = MainFile { discard: true, ..MainFile::default() };
+    main.module(module);
+    readme_with(deployment, module, options, access, main.addresses)
+}
+
+fn tf_files_and_addresses(deployment: &Deployment, module: &Module, options: &Options) -> (Vec<(&'static str, String)>, Vec<ReferenceRow>) {
     let header = crate::emit::header_text(deployment);
     let mut main = MainFile::default();
-    main.guard(module);
-    for resource in &module.resources {
-        main.resource(resource);
+    main.writer.header(std::slice::from_ref(&header));
+    main.module(module);
+    let main_tf = main.writer.finish();
+
+    let mut outputs = Writer::new();
+    outputs.header(std::slice::from_ref(&header));
+    for output in &module.outputs {
+        outputs.open("output", &[&output_name(&output.words)], None);
+        outputs.string("description", &output.description);
+        outputs.value("value", &output.value);
+        outputs.close();
     }
-    let main_tf = to_terraform_fmt_with_comments(&main.body.build(), &Comments { header: vec![header.clone()], above: main.comments });
 
-    let outputs_body = module.outputs.iter().fold(Body::builder(), |body, output| {
-        body.add_block(block(
-            "output",
-            [output_name(&output.words).as_str()],
-            Body::builder()
-                .add_attribute(("description", string(&output.description)))
-                .add_attribute(("value", value(&output.value)))
-                .build(),
-        ))
-    });
-    let outputs_tf =
-        to_terraform_fmt_with_comments(&outputs_body.build(), &Comments { header: vec![header.clone()], above: BTreeMap::new() });
+    let mut variables = Writer::new();
+    variables.header(&[
+        header.as_str(),
+        "",
+        "This module takes no input variables: every value comes from the blueprint, so the module deploys",
+        "exactly what was reviewed. Add tags to every resource with the AWS provider's default_tags.",
+    ]);
 
-    let variables_tf = to_terraform_fmt_with_comments(
-        &Body::builder().build(),
-        &Comments {
-            header: vec![
-                header.clone(),
-                String::new(),
-                "This module takes no input variables: every value comes from the blueprint, so the module deploys".into(),
-                "exactly what was reviewed. Add tags to every resource with the AWS provider's default_tags.".into(),
-            ],
-            above: BTreeMap::new(),
-        },
-    );
+    let mut versions = Writer::new();
+    versions.header(&[header]);
+    versions.open("terraform", &[], None);
+    versions.string("required_version", REQUIRED_TERRAFORM);
+    versions.open("required_providers", &[], None);
+    versions.object("aws", [("source", "hashicorp/aws"), ("version", options.aws_provider_version.as_str())]);
+    versions.close();
+    versions.close();
 
-    let versions_tf = to_terraform_fmt_with_comments(&versions_body(options), &Comments { header: vec![header], above: BTreeMap::new() });
+    let files = vec![
+        ("main.tf", main_tf),
+        ("outputs.tf", outputs.finish()),
+        ("variables.tf", variables.finish()),
+        ("versions.tf", versions.finish()),
+    ];
+    (files, main.addresses)
+}
 
+fn readme_with(deployment: &Deployment, module: &Module, options: &Options, access: &str, mut addresses: Vec<ReferenceRow>) -> String {
+    addresses.sort_by(|a, b| a.name.cmp(&b.name));
     let reference = TerraformReference {
         requirements: vec![
             VersionRow { name: "terraform".into(), version: REQUIRED_TERRAFORM.into() },
             VersionRow { name: "aws".into(), version: options.aws_provider_version.clone() },
         ],
         providers: vec![VersionRow { name: "aws".into(), version: options.aws_provider_version.clone() }],
-        resources: {
-            let mut rows = main.addresses;
-            rows.sort_by(|a, b| a.name.cmp(&b.name));
-            rows
-        },
+        resources: addresses,
         outputs: module
             .outputs
             .iter()
             .map(|output| OutputRow { name: output_name(&output.words), description: output.description.clone() })
             .collect(),
     };
-    let usage = to_terraform_fmt_with_comments(
-        &Body::builder()
-            .add_block(block(
-                "module",
-                [format!("{}_{}", snake_of(&deployment.name), snake_of(&module.name)).as_str()],
-                Body::builder()
-                    .add_attribute(("source", string(format!("./generated/{}/terraform/{}", deployment.name, module.name))))
-                    .build(),
-            ))
-            .build(),
-        &Comments::default(),
-    );
-    let readme = prose::terraform_readme(deployment, module, &reference, usage.trim_end().to_owned(), access);
-
-    vec![
-        ("README.md", readme),
-        ("main.tf", main_tf),
-        ("outputs.tf", outputs_tf),
-        ("variables.tf", variables_tf),
-        ("versions.tf", versions_tf),
-    ]
-}
-
-fn versions_body(options: &Options) -> Body {
-    let aws = object([("source", string("hashicorp/aws")), ("version", string(&options.aws_provider_version))]);
-    Body::builder()
-        .add_block(block(
-            "terraform",
-            [],
-            Body::builder()
-                .add_attribute(("required_version", string(REQUIRED_TERRAFORM)))
-                .add_block(block("required_providers", [], Body::builder().add_attribute(("aws", aws)).build()))
-                .build(),
-        ))
-        .build()
+    let mut usage = Writer::new();
+    usage.open("module", &[&format!("{}_{}", snake_of(&deployment.name), snake_of(&module.name))], None);
+    usage.string("source", &format!("./generated/{}/terraform/{}", deployment.name, module.name));
+    usage.close();
+    prose::terraform_readme(deployment, module, &reference, usage.finish().trim_end().to_owned(), access)
 }
 
 /// `main.tf` under construction.
 #[derive(Default)]
 struct MainFile {
-    body: hcl::structure::BodyBuilder,
-    /// Number of top-level blocks added so far, for placing comments.
-    blocks: usize,
-    comments: BTreeMap<usize, Vec<String>>,
+    writer: Writer,
+    /// Every resource and data source written so far, in writing order, for the README.
     addresses: Vec<ReferenceRow>,
+    /// Keeps only the addresses: the text of each block is dropped once it is closed.
+    discard: bool,
 }
 
 impl MainFile {
-    fn add(&mut self, block: Block, comment: Option<&str>) {
-        let kind = if block.identifier.as_str() == "data" { "data source" } else { "resource" };
-        let labels: Vec<&str> = block.labels.iter().map(|label| label.as_str()).collect();
-        let address = match (kind, labels.as_slice()) {
-            ("data source", [resource_type, name]) => format!("data.{resource_type}.{name}"),
-            (_, [resource_type, name]) => format!("{resource_type}.{name}"),
-            _ => labels.join("."),
-        };
-        self.addresses.push(ReferenceRow { name: address, kind: kind.to_owned() });
-        if let Some(comment) = comment {
-            self.comments.insert(self.blocks, comment.lines().map(str::to_owned).collect());
+    fn module(&mut self, module: &Module) {
+        self.guard(module);
+        for resource in &module.resources {
+            self.resource(resource);
         }
-        self.body = std::mem::take(&mut self.body).add_block(block);
-        self.blocks += 1;
+    }
+
+    /// Opens a top-level block (`resource` or `data`) and records its address.
+    fn open(&mut self, identifier: &'static str, resource_type: &str, label: &str, comment: Option<&str>) {
+        let (name, kind) = match identifier {
+            "data" => (format!("data.{resource_type}.{label}"), "data source"),
+            _ => (format!("{resource_type}.{label}"), "resource"),
+        };
+        self.addresses.push(ReferenceRow { name, kind: kind.to_owned() });
+        self.writer.open(identifier, &[resource_type, label], comment);
+    }
+
+    /// Closes a top-level block.
+    fn close(&mut self) {
+        self.writer.close();
+        if self.discard {
+            self.writer = Writer::new();
+        }
+    }
+
+    /// Writes `bucket = aws_s3_bucket.<label>.id`, the first attribute of every bucket setting.
+    fn bucket_id(&mut self, label: &str) {
+        self.writer.attribute("bucket", |out| push_reference(out, &["aws_s3_bucket", label, "id"]));
     }
 
     /// Reads the caller's account and region and stops the plan, before anything is created, when they are not
     /// the blueprint's.
     fn guard(&mut self, module: &Module) {
-        let postcondition = |condition: Expression, message: String| {
-            block(
-                "lifecycle",
-                [],
-                Body::builder()
-                    .add_block(block(
-                        "postcondition",
-                        [],
-                        Body::builder().add_attribute(("condition", condition)).add_attribute(("error_message", string(message))).build(),
-                    ))
-                    .build(),
-            )
+        let comment = match module.region {
+            Some(_) => "The module is generated for one account and region; planning anywhere else fails before any change.",
+            None => {
+                "The module is generated for one account; planning in any other fails before any change. It holds only IAM\nresources, which are global, so any region will do."
+            }
         };
-        self.add(
-            block(
-                "data",
-                ["aws_caller_identity", "current"],
-                Body::builder()
-                    .add_block(postcondition(
-                        equals(reference("self.account_id"), string(&module.account)),
-                        format!(
-                            "This module is generated for AWS account {}; the provider is configured for another account.",
-                            module.account
-                        ),
-                    ))
-                    .build(),
-            ),
-            Some(match module.region {
-                Some(_) => "The module is generated for one account and region; planning anywhere else fails before any change.",
-                None => "The module is generated for one account; planning in any other fails before any change. It holds only IAM\nresources, which are global, so any region will do.",
-            }),
+        self.open("data", "aws_caller_identity", "current", Some(comment));
+        self.postcondition(
+            "self.account_id",
+            &module.account,
+            &format!("This module is generated for AWS account {}; the provider is configured for another account.", module.account),
         );
+        self.close();
         if let Some(region) = &module.region {
-            self.add(
-                block(
-                    "data",
-                    ["aws_region", "current"],
-                    Body::builder()
-                        .add_block(postcondition(
-                            equals(reference("self.name"), string(region)),
-                            format!("This module is generated for region {region}; the provider is configured for another region."),
-                        ))
-                        .build(),
-                ),
-                None,
+            self.open("data", "aws_region", "current", None);
+            self.postcondition(
+                "self.name",
+                region,
+                &format!("This module is generated for region {region}; the provider is configured for another region."),
             );
+            self.close();
         }
-        self.add(block("data", ["aws_partition", "current"], Body::builder().build()), None);
+        self.open("data", "aws_partition", "current", None);
+        self.close();
     }
 
-    fn policy_document(&mut self, label: &str, document: &PolicyDocument) -> Expression {
-        self.add(block("data", ["aws_iam_policy_document", label], policy_body(document)), None);
-        reference(&format!("data.aws_iam_policy_document.{label}.json"))
+    /// `lifecycle { postcondition { condition = <attribute> == "<expected>" ... } }`.
+    fn postcondition(&mut self, attribute: &str, expected: &str, message: &str) {
+        self.writer.open("lifecycle", &[], None);
+        self.writer.open("postcondition", &[], None);
+        self.writer.attribute("condition", |out| {
+            push_reference(out, &[attribute]);
+            out.push_str(" == ");
+            push_string(out, expected);
+        });
+        self.writer.string("error_message", message);
+        self.writer.close();
+        self.writer.close();
+    }
+
+    /// Writes a `data "aws_iam_policy_document"` block labelled `label`.
+    fn policy_document(&mut self, label: &str, document: &PolicyDocument) {
+        self.open("data", "aws_iam_policy_document", label, None);
+        policy_body(&mut self.writer, document);
+        self.close();
+    }
+
+    /// Writes `key = data.aws_iam_policy_document.<label>.json`.
+    fn document_json(&mut self, key: &str, label: &str) {
+        self.writer.attribute(key, |out| push_reference(out, &["data.aws_iam_policy_document", label, "json"]));
     }
 
     fn resource(&mut self, resource: &Resource) {
@@ -257,233 +261,217 @@ impl MainFile {
         let label = this.as_str();
         match resource {
             Resource::Bucket(bucket) => {
-                let bucket_name = reference(&format!("aws_s3_bucket.{label}.id"));
-                let mut body = Body::builder().add_attribute(("bucket", string(&bucket.name)));
-                body = with_tags(body, &bucket.tags);
+                self.open("resource", "aws_s3_bucket", label, None);
+                self.writer.string("bucket", &bucket.name);
+                with_tags(&mut self.writer, &bucket.tags);
                 if bucket.retain_on_delete {
-                    body = body.add_block(prevent_destroy());
+                    prevent_destroy(&mut self.writer);
                 }
-                self.add(block("resource", ["aws_s3_bucket", label], body.build()), None);
+                self.close();
 
                 let access = &bucket.public_access_block;
-                self.add(
-                    block(
-                        "resource",
-                        ["aws_s3_bucket_public_access_block", label],
-                        Body::builder()
-                            .add_attribute(("bucket", bucket_name.clone()))
-                            .add_attribute(("block_public_acls", access.block_public_acls))
-                            .add_attribute(("block_public_policy", access.block_public_policy))
-                            .add_attribute(("ignore_public_acls", access.ignore_public_acls))
-                            .add_attribute(("restrict_public_buckets", access.restrict_public_buckets))
-                            .build(),
-                    ),
-                    None,
-                );
-                self.add(
-                    block(
-                        "resource",
-                        ["aws_s3_bucket_ownership_controls", label],
-                        Body::builder()
-                            .add_attribute(("bucket", bucket_name.clone()))
-                            .add_block(block(
-                                "rule",
-                                [],
-                                Body::builder().add_attribute(("object_ownership", string(bucket.object_ownership.as_str()))).build(),
-                            ))
-                            .build(),
-                    ),
-                    None,
-                );
-                let (algorithm, key, bucket_key) = match &bucket.encryption {
-                    BucketEncryption::S3Managed => ("AES256", None, None),
-                    BucketEncryption::Kms { key_arn, bucket_key } => ("aws:kms", Some(value(key_arn)), Some(*bucket_key)),
-                };
-                let mut default = Body::builder().add_attribute(("sse_algorithm", string(algorithm)));
-                if let Some(key) = key {
-                    default = default.add_attribute(("kms_master_key_id", key));
+                self.open("resource", "aws_s3_bucket_public_access_block", label, None);
+                self.bucket_id(label);
+                for (key, on) in [
+                    ("block_public_acls", access.block_public_acls),
+                    ("block_public_policy", access.block_public_policy),
+                    ("ignore_public_acls", access.ignore_public_acls),
+                    ("restrict_public_buckets", access.restrict_public_buckets),
+                ] {
+                    self.writer.attribute(key, |out| push_bool(out, on));
                 }
-                let mut rule = Body::builder().add_block(block("apply_server_side_encryption_by_default", [], default.build()));
-                if let Some(bucket_key) = bucket_key {
-                    rule = rule.add_attribute(("bucket_key_enabled", bucket_key));
+                self.close();
+
+                self.open("resource", "aws_s3_bucket_ownership_controls", label, None);
+                self.bucket_id(label);
+                self.writer.open("rule", &[], None);
+                self.writer.string("object_ownership", bucket.object_ownership.as_str());
+                self.writer.close();
+                self.close();
+
+                self.open("resource", "aws_s3_bucket_server_side_encryption_configuration", label, None);
+                self.bucket_id(label);
+                self.writer.open("rule", &[], None);
+                self.writer.open("apply_server_side_encryption_by_default", &[], None);
+                match &bucket.encryption {
+                    BucketEncryption::S3Managed => {
+                        self.writer.string("sse_algorithm", "AES256");
+                        self.writer.close();
+                    }
+                    BucketEncryption::Kms { key_arn, bucket_key } => {
+                        self.writer.string("sse_algorithm", "aws:kms");
+                        self.writer.value("kms_master_key_id", key_arn);
+                        self.writer.close();
+                        self.writer.attribute("bucket_key_enabled", |out| push_bool(out, *bucket_key));
+                    }
                 }
-                self.add(
-                    block(
-                        "resource",
-                        ["aws_s3_bucket_server_side_encryption_configuration", label],
-                        Body::builder().add_attribute(("bucket", bucket_name.clone())).add_block(block("rule", [], rule.build())).build(),
-                    ),
-                    None,
-                );
+                self.writer.close();
+                self.close();
+
                 if bucket.versioning {
-                    self.add(
-                        block(
-                            "resource",
-                            ["aws_s3_bucket_versioning", label],
-                            Body::builder()
-                                .add_attribute(("bucket", bucket_name.clone()))
-                                .add_block(block(
-                                    "versioning_configuration",
-                                    [],
-                                    Body::builder().add_attribute(("status", string("Enabled"))).build(),
-                                ))
-                                .build(),
-                        ),
-                        None,
-                    );
+                    self.open("resource", "aws_s3_bucket_versioning", label, None);
+                    self.bucket_id(label);
+                    self.writer.open("versioning_configuration", &[], None);
+                    self.writer.string("status", "Enabled");
+                    self.writer.close();
+                    self.close();
                 }
                 if let Some(logging) = &bucket.logging {
-                    let mut body = Body::builder()
-                        .add_attribute(("bucket", bucket_name))
-                        .add_attribute(("target_bucket", value(&logging.target_bucket)))
-                        .add_attribute(("target_prefix", string(&logging.target_prefix)));
-                    let mut comment = None;
+                    let comment = logging
+                        .delivery_policy
+                        .as_ref()
+                        .map(|_| "Logging is switched on once the log bucket's policy lets S3 deliver the logs.");
+                    self.open("resource", "aws_s3_bucket_logging", label, comment);
+                    self.bucket_id(label);
+                    self.writer.value("target_bucket", &logging.target_bucket);
+                    self.writer.string("target_prefix", &logging.target_prefix);
                     if let Some(policy) = &logging.delivery_policy {
-                        body =
-                            body.add_attribute(("depends_on", list([reference(&format!("aws_s3_bucket_policy.{}", self::label(policy)))])));
-                        comment = Some("Logging is switched on once the log bucket's policy lets S3 deliver the logs.");
+                        let policy = self::label(policy);
+                        self.writer
+                            .list("depends_on", [policy.as_str()], |out, policy| push_reference(out, &["aws_s3_bucket_policy", policy]));
                     }
-                    self.add(block("resource", ["aws_s3_bucket_logging", label], body.build()), comment);
+                    self.close();
                 }
             }
             Resource::BucketPolicy(policy) => {
-                let document = self.policy_document(&data_label(&policy.id, "bucket_policy"), &policy.document);
+                let document = data_label(&policy.id, "bucket_policy");
+                self.policy_document(&document, &policy.document);
                 let bucket = self::label(&policy.bucket);
-                self.add(
-                    block(
-                        "resource",
-                        ["aws_s3_bucket_policy", label],
-                        Body::builder()
-                            .add_attribute(("bucket", reference(&format!("aws_s3_bucket.{bucket}.id"))))
-                            .add_attribute(("policy", document))
-                            .add_attribute(("depends_on", list([reference(&format!("aws_s3_bucket_public_access_block.{bucket}"))])))
-                            .build(),
-                    ),
+                self.open(
+                    "resource",
+                    "aws_s3_bucket_policy",
+                    label,
                     Some("The public-access block is part of the bucket the model describes; S3 answers 409 (conflicting\noperation) when a bucket policy and the public-access block of one bucket are changed at once."),
                 );
+                self.bucket_id(&bucket);
+                self.document_json("policy", &document);
+                self.writer.list("depends_on", [bucket.as_str()], |out, bucket| {
+                    push_reference(out, &["aws_s3_bucket_public_access_block", bucket]);
+                });
+                self.close();
             }
             Resource::Role(role) => {
-                let trust = self.policy_document(&data_label(&role.id, "assume_role"), &role.trust_policy);
-                let body = Body::builder()
-                    .add_attribute(("name", string(&role.name)))
-                    .add_attribute(("description", string(&role.description)))
-                    .add_attribute(("assume_role_policy", trust))
-                    .add_attribute(("max_session_duration", i64::from(role.max_session_duration)));
-                self.add(block("resource", ["aws_iam_role", label], with_tags(body, &role.tags).build()), None);
+                let trust = data_label(&role.id, "assume_role");
+                self.policy_document(&trust, &role.trust_policy);
+                self.open("resource", "aws_iam_role", label, None);
+                self.writer.string("name", &role.name);
+                self.writer.string("description", &role.description);
+                self.document_json("assume_role_policy", &trust);
+                self.writer.attribute("max_session_duration", |out| push_number(out, role.max_session_duration.into()));
+                with_tags(&mut self.writer, &role.tags);
+                self.close();
             }
             Resource::ManagedPolicy(policy) => {
-                let document = self.policy_document(&data_label(&policy.id, "policy"), &policy.document);
-                let body = Body::builder()
-                    .add_attribute(("name", string(&policy.name)))
-                    .add_attribute(("description", string(&policy.description)))
-                    .add_attribute(("policy", document));
-                self.add(block("resource", ["aws_iam_policy", label], with_tags(body, &policy.tags).build()), None);
-                self.add(
-                    block(
-                        "resource",
-                        ["aws_iam_role_policy_attachment", label],
-                        Body::builder()
-                            .add_attribute(("role", value(&policy.attached_role)))
-                            .add_attribute(("policy_arn", reference(&format!("aws_iam_policy.{label}.arn"))))
-                            .build(),
-                    ),
-                    None,
-                );
+                let document = data_label(&policy.id, "policy");
+                self.policy_document(&document, &policy.document);
+                self.open("resource", "aws_iam_policy", label, None);
+                self.writer.string("name", &policy.name);
+                self.writer.string("description", &policy.description);
+                self.document_json("policy", &document);
+                with_tags(&mut self.writer, &policy.tags);
+                self.close();
+                self.open("resource", "aws_iam_role_policy_attachment", label, None);
+                self.writer.value("role", &policy.attached_role);
+                self.writer.attribute("policy_arn", |out| push_reference(out, &["aws_iam_policy", label, "arn"]));
+                self.close();
             }
             Resource::KmsKey(key) => {
-                let document = self.policy_document(&data_label(&key.id, "key_policy"), &key.key_policy);
-                let mut body = Body::builder()
-                    .add_attribute(("description", string(&key.description)))
-                    .add_attribute(("enable_key_rotation", key.rotation))
-                    .add_attribute(("deletion_window_in_days", i64::from(key.deletion_window_days)))
-                    .add_attribute(("policy", document));
-                body = with_tags(body, &key.tags);
+                let document = data_label(&key.id, "key_policy");
+                self.policy_document(&document, &key.key_policy);
+                self.open("resource", "aws_kms_key", label, None);
+                self.writer.string("description", &key.description);
+                self.writer.attribute("enable_key_rotation", |out| push_bool(out, key.rotation));
+                self.writer.attribute("deletion_window_in_days", |out| push_number(out, key.deletion_window_days.into()));
+                self.document_json("policy", &document);
+                with_tags(&mut self.writer, &key.tags);
                 if key.retain_on_delete {
-                    body = body.add_block(prevent_destroy());
+                    prevent_destroy(&mut self.writer);
                 }
-                self.add(block("resource", ["aws_kms_key", label], body.build()), None);
+                self.close();
             }
             Resource::KmsAlias(alias) => {
-                self.add(
-                    block(
-                        "resource",
-                        ["aws_kms_alias", label],
-                        Body::builder()
-                            .add_attribute(("name", string(&alias.name)))
-                            .add_attribute(("target_key_id", value(&alias.target_key.attribute(Attribute::KeyId))))
-                            .build(),
-                    ),
-                    None,
-                );
+                self.open("resource", "aws_kms_alias", label, None);
+                self.writer.string("name", &alias.name);
+                self.writer.value("target_key_id", &alias.target_key.attribute(Attribute::KeyId));
+                self.close();
             }
             Resource::ExistingRole(role) => {
-                self.add(
-                    block("data", ["aws_iam_role", label], Body::builder().add_attribute(("name", string(&role.name))).build()),
+                self.open(
+                    "data",
+                    "aws_iam_role",
+                    label,
                     Some("The role exists already: looking it up makes the plan fail when it is missing, before anything changes."),
                 );
+                self.writer.string("name", &role.name);
+                self.close();
             }
             Resource::InstanceProfile(profile) => {
-                self.add(
-                    block(
-                        "resource",
-                        ["aws_iam_instance_profile", label],
-                        Body::builder()
-                            .add_attribute(("name", string(&profile.name)))
-                            .add_attribute(("role", value(&profile.role.attribute(Attribute::Name))))
-                            .build(),
-                    ),
-                    None,
-                );
+                self.open("resource", "aws_iam_instance_profile", label, None);
+                self.writer.string("name", &profile.name);
+                self.writer.value("role", &profile.role.attribute(Attribute::Name));
+                self.close();
             }
         }
     }
 }
 
-fn prevent_destroy() -> Block {
-    block("lifecycle", [], Body::builder().add_attribute(("prevent_destroy", true)).build())
+fn push_bool(out: &mut String, value: bool) {
+    out.push_str(if value { "true" } else { "false" });
 }
 
-fn with_tags(body: hcl::structure::BodyBuilder, tags: &Tags) -> hcl::structure::BodyBuilder {
-    if tags.is_empty() { body } else { body.add_attribute(("tags", object(tags.iter().map(|(key, tag)| (key.clone(), string(tag)))))) }
+fn push_number(out: &mut String, value: i64) {
+    out.push_str(&value.to_string());
+}
+
+fn prevent_destroy(writer: &mut Writer) {
+    writer.open("lifecycle", &[], None);
+    writer.attribute("prevent_destroy", |out| push_bool(out, true));
+    writer.close();
+}
+
+fn with_tags(writer: &mut Writer, tags: &Tags) {
+    if !tags.is_empty() {
+        writer.object("tags", tags.iter().map(|(key, tag)| (key.as_str(), tag.as_str())));
+    }
 }
 
 /// The body of a `data "aws_iam_policy_document"` block.
-fn policy_body(document: &PolicyDocument) -> Body {
-    let mut body = Body::builder();
+fn policy_body(writer: &mut Writer, document: &PolicyDocument) {
     for statement in &document.statements {
-        let mut statement_body = Body::builder()
-            .add_attribute(("sid", string(&statement.sid)))
-            .add_attribute(("effect", string(statement.effect.as_str())))
-            .add_attribute(("actions", strings(statement.actions.iter().cloned())));
+        writer.open("statement", &[], None);
+        writer.string("sid", &statement.sid);
+        writer.string("effect", statement.effect.as_str());
+        writer.list("actions", &statement.actions, |out, action| push_string(out, action));
         if !statement.resources.is_empty() {
-            statement_body = statement_body.add_attribute(("resources", list(statement.resources.iter().map(value))));
+            writer.list("resources", &statement.resources, push_value);
         }
         if let Some(principal) = &statement.principal {
-            let (kind, identifiers) = match principal {
-                Principal::Anyone => ("*", strings(["*"])),
-                Principal::Aws(values) => ("AWS", list(values.iter().map(value))),
-                Principal::Service(services) => ("Service", strings(services.iter().cloned())),
-            };
-            statement_body = statement_body.add_block(block(
-                "principals",
-                [],
-                Body::builder().add_attribute(("type", string(kind))).add_attribute(("identifiers", identifiers)).build(),
-            ));
+            writer.open("principals", &[], None);
+            match principal {
+                Principal::Anyone => {
+                    writer.string("type", "*");
+                    writer.list("identifiers", ["*"], push_string);
+                }
+                Principal::Aws(values) => {
+                    writer.string("type", "AWS");
+                    writer.list("identifiers", values, push_value);
+                }
+                Principal::Service(services) => {
+                    writer.string("type", "Service");
+                    writer.list("identifiers", services, |out, service| push_string(out, service));
+                }
+            }
+            writer.close();
         }
         for condition in &statement.conditions {
-            statement_body = statement_body.add_block(block(
-                "condition",
-                [],
-                Body::builder()
-                    .add_attribute(("test", string(condition.operator.as_str())))
-                    .add_attribute(("variable", string(&condition.key)))
-                    .add_attribute(("values", list(condition.values.iter().map(value))))
-                    .build(),
-            ));
+            writer.open("condition", &[], None);
+            writer.string("test", condition.operator.as_str());
+            writer.string("variable", &condition.key);
+            writer.list("values", &condition.values, push_value);
+            writer.close();
         }
-        body = body.add_block(block("statement", [], statement_body.build()));
+        writer.close();
     }
-    body.build()
 }
 
 /// The label of a resource: its words in snake_case, or `this` for the module's main resource of its kind.
@@ -525,28 +513,30 @@ fn attribute_path(kind: ResourceKind, attribute: Attribute) -> (&'static str, &'
     (resource_type, attribute)
 }
 
-/// A model value as an expression: a string, a reference, or a template mixing both.
-pub fn value(value: &Value) -> Expression {
-    if let Some(text) = value.as_literal() {
-        return string(text);
-    }
-    let part_expression = |part: &Part| -> Expression {
-        match part {
-            Part::Literal(text) => string(text),
-            Part::Partition => reference("data.aws_partition.current.partition"),
-            Part::AccountId => reference("data.aws_caller_identity.current.account_id"),
-            Part::Region => reference("data.aws_region.current.name"),
-            Part::Ref(target) => {
-                let (resource_type, attribute) = attribute_path(target.resource.kind, target.attribute);
-                reference(&format!("{resource_type}.{}.{attribute}", label(&target.resource)))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer that puts files on disk one at a time gets the same files from [`readme`] and [`tf_files`] as
+    /// from [`emit`].
+    #[test]
+    fn readme_and_tf_files_alone_are_what_emit_writes() {
+        let examples = [
+            ("acme-exchange", include_str!("../../../blueprints/acme-exchange.yaml")),
+            ("hsts", include_str!("../../../blueprints/hsts.yaml")),
+            ("aoc-kms-existing-key", include_str!("../../../blueprints/aoc-kms-existing-key.yaml")),
+        ];
+        for (name, text) in examples {
+            let (blueprint, _) = crate::blueprint::load(&format!("blueprints/{name}.yaml"), text).expect("the example loads");
+            let deployment = crate::model::build(&blueprint);
+            let options = Options::default();
+            for module in &deployment.modules {
+                let mut all = emit(&deployment, module, &options, "access");
+                let (first, readme_text) = all.remove(0);
+                assert_eq!(first, "README.md");
+                assert_eq!(readme(&deployment, module, &options, "access"), readme_text, "{name} {}", module.name);
+                assert_eq!(tf_files(&deployment, module, &options), all, "{name} {}", module.name);
             }
         }
-    };
-    if let [single] = value.parts() {
-        return part_expression(single);
     }
-    template(value.parts().iter().map(|part| match part {
-        Part::Literal(text) => lit(text.clone()),
-        other => interp(part_expression(other)),
-    }))
 }

@@ -95,90 +95,69 @@ impl FileSink for Discard {
 /// each module README, into a [`FileTree`].
 pub fn emit(deployment: &Deployment, options: &Options, matrix: Matrix) -> FileTree {
     let mut tree = FileTree::new();
-    match emit_to(deployment, options, matrix, &mut tree) {
+    match emit_to(deployment, options, || matrix, &mut tree) {
         Ok(()) => tree,
         Err(never) => match never {},
     }
 }
 
 /// Emits every file of one deployment into `sink`, each file as soon as it is complete, in an order that is
-/// fixed but of no meaning (a sink that needs sorted paths sorts them).
+/// fixed but of no meaning (a sink that needs sorted paths sorts them). `matrix` computes the access matrix.
 ///
-/// The matrix is taken by value and freed once rendered: the files need only its Markdown, and a 10,000-client
+/// Only `access.md` and the READMEs need the matrix, so for a large deployment it is computed on one thread
+/// while the other emits the Terraform files, the CloudFormation templates and the handoffs (see
+/// [`PARALLEL_EMIT_MIN_RESOURCES`]); the READMEs come last. The matrix is freed once rendered: a 10,000-client
 /// matrix is tens of megabytes that would otherwise stay alive while every other file is built.
 ///
 /// # Errors
 ///
 /// The first error of the sink; the files put before it are the sink's to discard.
-pub fn emit_to<S: FileSink>(deployment: &Deployment, options: &Options, matrix: Matrix, sink: &mut S) -> Result<(), S::Error> {
+pub fn emit_to<S: FileSink>(
+    deployment: &Deployment,
+    options: &Options,
+    matrix: impl FnOnce() -> Matrix + Send,
+    sink: &mut S,
+) -> Result<(), S::Error> {
     let resources: usize = deployment.modules.iter().map(|module| module.resources.len()).sum();
     emit_on_threads(deployment, options, matrix, sink, resources >= PARALLEL_EMIT_MIN_RESOURCES)
 }
 
-/// [`emit_to`], on two emitter threads or on this one.
+/// A file on its way to the sink, or `false` when the sink has failed and emitting must stop.
+type Put<'a> = dyn FnMut(String, String) -> bool + 'a;
+
+/// What the READMEs need from the files emitted before them, per module in order: the Terraform addresses
+/// and the CloudFormation stacks (their texts already taken).
+struct ReadmeInputs {
+    terraform: Vec<terraform::Addresses>,
+    cloudformation: Vec<Vec<cloudformation::Stack>>,
+}
+
+/// [`emit_to`], on two threads or on this one.
 fn emit_on_threads<S: FileSink>(
     deployment: &Deployment,
     options: &Options,
-    matrix: Matrix,
+    matrix: impl FnOnce() -> Matrix + Send,
     sink: &mut S,
     parallel: bool,
 ) -> Result<(), S::Error> {
-    let root = &deployment.name;
-    let targets = options.targets;
-    let whole_matrix = matrix.markdown_section();
-    sink.put(
-        format!("{root}/access.md"),
-        format!("{}\n{}", markdown_comment_header(deployment), matrix.markdown_with_section(&whole_matrix)).into_bytes(),
-    )?;
-    // A README that repeats a matrix of thousands of rows is unreadable (and past what a repository host
-    // renders), and at 10,000 clients it would add twice 27 MB to the output; above a few hundred rows the
-    // READMEs point at `access.md` instead.
-    let access = if matrix.rows.len() <= README_MATRIX_MAX_ROWS {
-        whole_matrix
+    let access_documents = |put: &mut Put<'_>| matrix_documents(deployment, matrix(), put);
+    let other_files = |put: &mut Put<'_>| files_without_matrix(deployment, options, put);
+    let (access, inputs) = if parallel {
+        // Each thread hands its files over a short queue to this one, the only one that touches the sink, so
+        // at most a few files are in flight. A sink error ends the queue, and each thread stops at its next
+        // file.
+        let results = std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<(String, String)>(EMIT_QUEUE_FILES);
+            let matrix_sender = sender.clone();
+            let access = scope.spawn(move || access_documents(&mut |path, content| matrix_sender.send((path, content)).is_ok()));
+            let inputs = scope.spawn(move || other_files(&mut |path, content| sender.send((path, content)).is_ok()));
+            for (path, content) in receiver {
+                sink.put(path, content.into_bytes())?;
+            }
+            Ok((rejoin(access.join()), rejoin(inputs.join())))
+        });
+        results?
     } else {
-        format!(
-            "The access matrix of this blueprint has {} rows, one for each way into each of its {} access paths, too many to repeat here: it is in `{root}/access.md`, beside the `terraform/` and `cloudformation/` folders. Run `bucketbridge explain` on the blueprint to print it, or `bucketbridge explain --why ROW:COLUMN` for the statements that decided a cell.\n",
-            matrix.rows.len(),
-            deployment.access_paths.len()
-        )
-    };
-    drop(matrix);
-    let (terraform_and_handoffs, cloudformation) = (
-        |put: &mut dyn FnMut(String, String) -> bool| {
-            if targets.terraform {
-                for module in &deployment.modules {
-                    for (file, content) in terraform::emit(deployment, module, &options.terraform, &access) {
-                        if !put(format!("{root}/terraform/{}/{file}", module.name), content) {
-                            return;
-                        }
-                    }
-                }
-            }
-            for handoff in &deployment.handoffs {
-                if !put(format!("{root}/handoff/{}/HANDOFF.md", handoff.folder), prose::handoff_markdown(deployment, handoff))
-                    || !put(format!("{root}/handoff/{}/handoff.json", handoff.folder), prose::handoff_json(deployment, handoff))
-                {
-                    return;
-                }
-            }
-        },
-        |put: &mut dyn FnMut(String, String) -> bool| {
-            if !targets.cloudformation {
-                return;
-            }
-            let modules: Vec<Vec<cloudformation::Stack>> =
-                deployment.modules.iter().map(|module| cloudformation::emit(deployment, module)).collect();
-            if !put(format!("{root}/cloudformation/README.md"), prose::cloudformation_readme(deployment, &modules, &access)) {
-                return;
-            }
-            for stack in modules.into_iter().flatten() {
-                if !put(format!("{root}/cloudformation/{}", stack.file), stack.text) {
-                    return;
-                }
-            }
-        },
-    );
-    if !parallel {
         let mut failure = None;
         let mut put = |path: String, content: String| {
             if failure.is_none() {
@@ -186,25 +165,85 @@ fn emit_on_threads<S: FileSink>(
             }
             failure.is_none()
         };
-        terraform_and_handoffs(&mut put);
-        cloudformation(&mut put);
-        return failure.map_or(Ok(()), Err);
+        let access = access_documents(&mut put);
+        let inputs = other_files(&mut put);
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        (access, inputs)
+    };
+    // Both halves ran to the end, or the sink's error was returned above.
+    let (Some(access), Some(inputs)) = (access, inputs) else {
+        panic!("internal error: an emitter stopped without a sink error; please report this")
+    };
+    let root = &deployment.name;
+    for (module, addresses) in deployment.modules.iter().zip(inputs.terraform) {
+        let readme = terraform::readme(deployment, module, &options.terraform, &access, addresses);
+        sink.put(format!("{root}/terraform/{}/README.md", module.name), readme.into_bytes())?;
     }
-    // Two emitters on two threads, each handing its files over a short queue to this thread, the only one
-    // that touches the sink: the queue's bound keeps what is in flight to a few files. A sink error ends the
-    // queue, and each emitter stops at its next file.
-    std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<(String, String)>(EMIT_QUEUE_FILES);
-        for emitter in [&terraform_and_handoffs as &(dyn Fn(&mut dyn FnMut(String, String) -> bool) + Sync), &cloudformation] {
-            let sender = sender.clone();
-            scope.spawn(move || emitter(&mut |path, content| sender.send((path, content)).is_ok()));
+    if options.targets.cloudformation {
+        let readme = prose::cloudformation_readme(deployment, &inputs.cloudformation, &access);
+        sink.put(format!("{root}/cloudformation/README.md"), readme.into_bytes())?;
+    }
+    Ok(())
+}
+
+/// What a scoped thread returned, or its panic, carried on.
+fn rejoin<T>(result: std::thread::Result<T>) -> T {
+    result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Puts `access.md` and returns what the READMEs say of the matrix: the whole of it, or, above
+/// [`README_MATRIX_MAX_ROWS`] rows, where to find it. `None` when the sink failed.
+fn matrix_documents(deployment: &Deployment, matrix: Matrix, put: &mut Put<'_>) -> Option<String> {
+    let root = &deployment.name;
+    let whole_matrix = matrix.markdown_section();
+    let access_md = format!("{}\n{}", markdown_comment_header(deployment), matrix.markdown_with_section(&whole_matrix));
+    // A README that repeats a matrix of thousands of rows is unreadable (and past what a repository host
+    // renders), and at 10,000 clients it would add twice 27 MB to the output; above a few hundred rows the
+    // READMEs point at `access.md` instead.
+    let access = if matrix.rows.len() <= README_MATRIX_MAX_ROWS {
+        whole_matrix
+    } else {
+        drop(whole_matrix);
+        format!(
+            "The access matrix of this blueprint has {} rows, one for each way into each of its {} access paths, too many to repeat here: it is in `{root}/access.md`, beside the `terraform/` and `cloudformation/` folders. Run `bucketbridge explain` on the blueprint to print it, or `bucketbridge explain --why ROW:COLUMN` for the statements that decided a cell.\n",
+            matrix.rows.len(),
+            deployment.access_paths.len()
+        )
+    };
+    drop(matrix);
+    put(format!("{root}/access.md"), access_md).then_some(access)
+}
+
+/// Puts every file that does not need the access matrix: the `.tf` files, the CloudFormation templates and the
+/// handoffs, and returns what the READMEs need of them. `None` when the sink failed.
+fn files_without_matrix(deployment: &Deployment, options: &Options, put: &mut Put<'_>) -> Option<ReadmeInputs> {
+    let root = &deployment.name;
+    let mut inputs = ReadmeInputs { terraform: Vec::new(), cloudformation: Vec::new() };
+    if options.targets.terraform {
+        for module in &deployment.modules {
+            let (files, addresses) = terraform::tf_files(deployment, module, &options.terraform);
+            for (file, content) in files {
+                put(format!("{root}/terraform/{}/{file}", module.name), content).then_some(())?;
+            }
+            inputs.terraform.push(addresses);
         }
-        drop(sender);
-        for (path, content) in receiver {
-            sink.put(path, content.into_bytes())?;
+    }
+    if options.targets.cloudformation {
+        for module in &deployment.modules {
+            let mut stacks = cloudformation::emit(deployment, module);
+            for stack in &mut stacks {
+                put(format!("{root}/cloudformation/{}", stack.file), std::mem::take(&mut stack.text)).then_some(())?;
+            }
+            inputs.cloudformation.push(stacks);
         }
-        Ok(())
-    })
+    }
+    for handoff in &deployment.handoffs {
+        put(format!("{root}/handoff/{}/HANDOFF.md", handoff.folder), prose::handoff_markdown(deployment, handoff)).then_some(())?;
+        put(format!("{root}/handoff/{}/handoff.json", handoff.folder), prose::handoff_json(deployment, handoff)).then_some(())?;
+    }
+    Some(inputs)
 }
 
 /// Below this many model resources a deployment is emitted on one thread: the shipped examples (up to 23
@@ -253,8 +292,8 @@ mod tests {
                 .expect("matrix")
         };
         let (mut threads, mut one) = (FileTree::new(), FileTree::new());
-        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix(), &mut threads, true);
-        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix(), &mut one, false);
+        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix, &mut threads, true);
+        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix, &mut one, false);
         assert_eq!(threads.len(), compiled.files.len());
         assert!(threads == one, "the files differ between one and two emitter threads");
     }
@@ -287,7 +326,7 @@ mod tests {
             )
             .expect("matrix");
             let mut sink = FailingSink(0);
-            let result = emit_on_threads(&compiled.deployment, &Options::default(), matrix, &mut sink, parallel);
+            let result = emit_on_threads(&compiled.deployment, &Options::default(), || matrix, &mut sink, parallel);
             assert!(result.is_err(), "parallel: {parallel}");
             assert_eq!(sink.0, 3, "the sink was called again after it failed (parallel: {parallel})");
         }

@@ -30,8 +30,11 @@ pub struct Stack {
     pub file: String,
     /// The stack name the README deploys the template as: `<blueprint>-<module>`, or `<blueprint>-<module>-<n>`.
     pub stack_name: String,
-    /// The template, starting with the generated-file header.
+    /// The template, starting with the generated-file header. A writer may take it (the README needs only
+    /// [`Stack::bytes`]).
     pub text: String,
+    /// The template's size in bytes, which decides whether it can be passed to CloudFormation inline.
+    pub bytes: usize,
     /// The resources it creates, as (logical ID, resource type), in model order.
     pub resources: Vec<(String, &'static str)>,
     /// The logical IDs of the model's outputs it holds, sorted.
@@ -150,12 +153,15 @@ impl<'m> Plan<'m> {
         let resources: Vec<(String, Resource)> =
             self.created.iter().map(|resource| (logical_id(resource.id()), translate(resource, &values))).collect();
         let outputs = OrderedMap(self.module.outputs.iter().map(|output| model_output(output, &values)).collect());
+        let (listed, output_ids) = (listed(&resources), outputs.0.iter().map(|(id, _)| id.clone()).collect());
+        let text = self.text(None, OrderedMap(resources), outputs);
         Stack {
             file: format!("{}.yaml", self.module.name),
             stack_name: format!("{}-{}", self.deployment.name, self.module.name),
-            resources: listed(&resources),
-            outputs: outputs.0.iter().map(|(id, _)| id.clone()).collect(),
-            text: self.text(None, OrderedMap(resources), outputs),
+            resources: listed,
+            outputs: output_ids,
+            bytes: text.len(),
+            text,
             imports: Vec::new(),
         }
     }
@@ -242,6 +248,7 @@ impl<'m> Plan<'m> {
                 Stack {
                     file: file(stack),
                     stack_name: format!("{}-{}-{}", self.deployment.name, self.module.name, number(stack)),
+                    bytes: text.len(),
                     text,
                     resources: listed,
                     outputs: model_outputs,

@@ -292,7 +292,7 @@ struct ModuleReadmeContext<'a> {
 }
 
 /// One row of a two-column reference table.
-#[derive(Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReferenceRow {
     /// First column.
     pub name: String,
@@ -478,7 +478,7 @@ fn deploy_command(stack: &Stack, region: Option<&str>) -> String {
 }
 
 fn through_s3(stack: &Stack) -> bool {
-    stack.text.len() > crate::aws::CLOUDFORMATION_TEMPLATE_INLINE_MAX_BYTES
+    stack.bytes > crate::aws::CLOUDFORMATION_TEMPLATE_INLINE_MAX_BYTES
 }
 
 #[derive(Serialize)]
@@ -546,7 +546,7 @@ pub fn cloudformation_readme(deployment: &Deployment, stacks: &[Vec<Stack>], acc
                             stack: stack.stack_name.clone(),
                             file: stack.file.clone(),
                             holds: holds(stack),
-                            bytes: thousands(stack.text.len()),
+                            bytes: thousands(stack.bytes),
                             imports: if stack.imports.is_empty() {
                                 "nothing".to_owned()
                             } else {

@@ -81,19 +81,22 @@ pub fn emit(deployment: &Deployment, module: &Module, options: &Options, access:
     all
 }
 
-/// The `.tf` files of one module, as (file name, content) pairs, without the README: for writers that put
-/// each file on disk as it comes and render the README with [`readme`].
-pub fn tf_files(deployment: &Deployment, module: &Module, options: &Options) -> Vec<(&'static str, String)> {
-    tf_files_and_addresses(deployment, module, options).0
+/// What a module's README needs from its `.tf` files: every resource and data source of `main.tf`, in
+/// writing order. [`tf_files`] returns it; [`readme`] takes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Addresses(Vec<ReferenceRow>);
+
+/// The `.tf` files of one module, as (file name, content) pairs, without the README, and what the README
+/// needs from them: for writers that put each file on disk as it comes and render the README later, with
+/// [`readme`], once the access matrix exists.
+pub fn tf_files(deployment: &Deployment, module: &Module, options: &Options) -> (Vec<(&'static str, String)>, Addresses) {
+    let (files, addresses) = tf_files_and_addresses(deployment, module, options);
+    (files, Addresses(addresses))
 }
 
-/// The module's `README.md` alone, as [`emit`] writes it. Its resource table needs every address in
-/// `main.tf`, so `main.tf` is written again and dropped one block at a time: call [`emit`] when both are
-/// wanted.
-pub fn readme(deployment: &Deployment, module: &Module, options: &Options, access: &str) -> String {
-    let mut main = MainFile { discard: true, ..MainFile::default() };
-    main.module(module);
-    readme_with(deployment, module, options, access, main.addresses)
+/// The module's `README.md` alone, as [`emit`] writes it, from the [`Addresses`] of its `.tf` files.
+pub fn readme(deployment: &Deployment, module: &Module, options: &Options, access: &str, addresses: Addresses) -> String {
+    readme_with(deployment, module, options, access, addresses.0)
 }
 
 fn tf_files_and_addresses(deployment: &Deployment, module: &Module, options: &Options) -> (Vec<(&'static str, String)>, Vec<ReferenceRow>) {
@@ -166,8 +169,6 @@ struct MainFile {
     writer: Writer,
     /// Every resource and data source written so far, in writing order, for the README.
     addresses: Vec<ReferenceRow>,
-    /// Keeps only the addresses: the text of each block is dropped once it is closed.
-    discard: bool,
 }
 
 impl MainFile {
@@ -191,9 +192,6 @@ impl MainFile {
     /// Closes a top-level block.
     fn close(&mut self) {
         self.writer.close();
-        if self.discard {
-            self.writer = Writer::new();
-        }
     }
 
     /// Writes `bucket = aws_s3_bucket.<label>.id`, the first attribute of every bucket setting.
@@ -534,8 +532,9 @@ mod tests {
                 let mut all = emit(&deployment, module, &options, "access");
                 let (first, readme_text) = all.remove(0);
                 assert_eq!(first, "README.md");
-                assert_eq!(readme(&deployment, module, &options, "access"), readme_text, "{name} {}", module.name);
-                assert_eq!(tf_files(&deployment, module, &options), all, "{name} {}", module.name);
+                let (files, addresses) = tf_files(&deployment, module, &options);
+                assert_eq!(files, all, "{name} {}", module.name);
+                assert_eq!(readme(&deployment, module, &options, "access", addresses), readme_text, "{name} {}", module.name);
             }
         }
     }

@@ -8,11 +8,10 @@
 
 pub mod split;
 pub mod template;
+pub mod yaml;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-
-use serde::Serialize;
 
 use crate::model::policy::{POLICY_VERSION, PolicyDocument, Principal};
 use crate::model::resource::{BucketEncryption, Resource as ModelResource, ResourceId, ResourceKind, Tags, pascal_case};
@@ -21,6 +20,7 @@ use crate::model::{Deployment, Module, Output as ModelOutput};
 
 use split::{Limits, Weight};
 use template::{Assertion, Export, Intrinsic, Node, OrderedMap, Output, Resource, Rule, Template};
+use yaml::{Context, Emitter, Yaml};
 
 /// One template of a module: the file written under `cloudformation/`, and what it holds for the README.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -259,13 +259,21 @@ impl<'m> Plan<'m> {
     /// A template as YAML text with the generated-file header and the account guard (its rule, mapping, condition
     /// and output, the last after `outputs`); `stack` is (number from 0, count) for a split module.
     fn text(&self, stack: Option<(usize, usize)>, resources: OrderedMap<Resource>, outputs: OrderedMap<Output>) -> String {
+        let template = self.template(stack, resources, outputs);
+        let mut emitter = Emitter::after(crate::emit::hash_comment_header(self.deployment));
+        template.write(&mut emitter, Context::ROOT);
+        emitter.finish()
+    }
+
+    /// The template [`Plan::text`] writes.
+    fn template(&self, stack: Option<(usize, usize)>, resources: OrderedMap<Resource>, outputs: OrderedMap<Output>) -> Template {
         let module = self.module;
         let rule = match &module.region {
             Some(_) => "DeployOnlyToTheBlueprintAccountAndRegion",
             None => "DeployOnlyToTheBlueprintAccount",
         };
         let part = stack.map(|(stack, count)| format!(", stack {} of {count}", stack + 1)).unwrap_or_default();
-        let template = Template {
+        Template {
             format_version: "2010-09-09",
             description: format!("{} (bucketbridge blueprint {}, module {}{part})", module.description, self.deployment.name, module.name),
             rules: OrderedMap::new().with(rule, account_guard(module)),
@@ -273,10 +281,7 @@ impl<'m> Plan<'m> {
             conditions: OrderedMap::new().with(TARGET_CONDITION, target_condition(module)),
             resources,
             outputs: outputs.with_entry(target_output(module)),
-        };
-        let yaml = serde_yaml::to_string(&template)
-            .unwrap_or_else(|error| panic!("internal error: template does not serialize ({error}); please report this"));
-        format!("{}{yaml}", crate::emit::hash_comment_header(self.deployment))
+        }
     }
 
     /// The export name under which the stack creating a resource gives one of its attributes to later stacks:
@@ -321,9 +326,10 @@ fn model_output(output: &ModelOutput, values: &Values<'_>) -> (String, Output) {
 }
 
 /// The bytes one entry of `Resources` or `Outputs` takes in a template.
-fn entry_bytes(id: &str, value: &impl Serialize) -> usize {
-    let yaml = serde_yaml::to_string(&OrderedMap::new().with(id, value))
-        .unwrap_or_else(|error| panic!("internal error: template entry does not serialize ({error}); please report this"));
+fn entry_bytes(id: &str, value: &impl Yaml) -> usize {
+    let mut emitter = Emitter::new();
+    emitter.mapping(None, false, |emitter| emitter.entry(id, value));
+    let yaml = emitter.finish();
     // In the template the entry sits under `Resources:` or `Outputs:`, two spaces deeper on every line.
     yaml.len() + 2 * yaml.lines().count()
 }
@@ -789,6 +795,56 @@ mod tests {
                 // hold the account guard's.
                 let expected = empty.len() - "Resources: {}\n".len() + "Resources:\n".len() + resources + outputs;
                 assert_eq!(expected, plan.render_whole().text.len(), "{name} {}", module.name);
+            }
+        }
+    }
+
+    /// Every node of every example's templates, whole and split, is written as serde_yaml writes it.
+    #[test]
+    fn templates_are_written_as_serde_yaml_writes_them() {
+        fn nodes(node: &Node) {
+            yaml::tests::check(node);
+            match node {
+                Node::List(items)
+                | Node::Function(Intrinsic::Equals(items) | Intrinsic::FindInMap(items) | Intrinsic::SubWithVariables(items)) => {
+                    items.iter().for_each(nodes);
+                }
+                Node::Map(map) => map.0.iter().for_each(|(_, value)| nodes(value)),
+                _ => {}
+            }
+        }
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints");
+        let mut paths: Vec<_> = std::fs::read_dir(&folder).expect("blueprints/ reads").map(|entry| entry.expect("entry").path()).collect();
+        paths.sort();
+        for path in paths {
+            let name = path.file_stem().and_then(|stem| stem.to_str()).expect("a file name").to_owned();
+            let deployment = deployment(&name, &std::fs::read_to_string(&path).expect("the blueprint reads"));
+            for module in &deployment.modules {
+                let plan = Plan::new(&deployment, module);
+                let placements = [vec![0; plan.created.len()], (0..plan.created.len()).collect()];
+                for placement in &placements {
+                    for stack in 0..placement.len() {
+                        let values = Values::split(&plan, placement, stack);
+                        let resources = OrderedMap(
+                            plan.created.iter().map(|resource| (logical_id(resource.id()), translate(resource, &values))).collect(),
+                        );
+                        let outputs = OrderedMap(module.outputs.iter().map(|output| model_output(output, &values)).collect());
+                        let template = plan.template(Some((stack, placement.len())), resources, outputs);
+                        yaml::tests::check(&template);
+                        for (_, rule) in &template.rules.0 {
+                            rule.assertions.iter().for_each(|assertion| nodes(&assertion.assert));
+                        }
+                        template.conditions.0.iter().for_each(|(_, node)| nodes(node));
+                        for (_, resource) in &template.resources.0 {
+                            yaml::tests::check(resource);
+                            resource.properties.0.iter().for_each(|(_, node)| nodes(node));
+                        }
+                        for (_, output) in &template.outputs.0 {
+                            yaml::tests::check(output);
+                            nodes(&output.value);
+                        }
+                    }
+                }
             }
         }
     }

@@ -1,11 +1,14 @@
 //! Serialize-only CloudFormation template types.
 //!
 //! Keys are written in the canonical order (rain's `cft/format/sort.go`): the struct field order below.
-//! Intrinsic functions are an enum whose variants serde_yaml writes as YAML tags, so `Intrinsic::Ref` prints
-//! as `!Ref Bucket`; nothing is assembled as text.
+//! Intrinsic functions are an enum whose variants are written as YAML tags, so `Intrinsic::Ref` prints as
+//! `!Ref Bucket`; nothing is assembled as text. The types are written by [`super::yaml`]; they also implement
+//! `Serialize`, with which serde_yaml writes the same bytes, as the tests check.
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
+
+use super::yaml::{Context, Emitter, Yaml};
 
 /// An ordered map: entries print in insertion order, whatever serde features other crates switch on.
 #[derive(Clone, Debug, Default)]
@@ -185,5 +188,123 @@ impl Node {
     /// A map node from entries.
     pub fn map(entries: impl IntoIterator<Item = (&'static str, Node)>) -> Node {
         Node::Map(OrderedMap(entries.into_iter().map(|(key, value)| (key.to_owned(), value)).collect()))
+    }
+}
+
+impl<V: Yaml> Yaml for OrderedMap<V> {
+    fn write(&self, emitter: &mut Emitter, _context: Context) {
+        emitter.mapping(None, self.is_empty(), |emitter| {
+            for (key, value) in &self.0 {
+                emitter.entry(key, value);
+            }
+        });
+    }
+}
+
+impl Yaml for Template {
+    fn write(&self, emitter: &mut Emitter, _context: Context) {
+        emitter.mapping(None, false, |emitter| {
+            emitter.entry("AWSTemplateFormatVersion", self.format_version);
+            emitter.entry("Description", &self.description);
+            if !self.rules.is_empty() {
+                emitter.entry("Rules", &self.rules);
+            }
+            if !self.mappings.is_empty() {
+                emitter.entry("Mappings", &self.mappings);
+            }
+            if !self.conditions.is_empty() {
+                emitter.entry("Conditions", &self.conditions);
+            }
+            emitter.entry("Resources", &self.resources);
+            if !self.outputs.is_empty() {
+                emitter.entry("Outputs", &self.outputs);
+            }
+        });
+    }
+}
+
+impl Yaml for Rule {
+    fn write(&self, emitter: &mut Emitter, _context: Context) {
+        emitter.mapping(None, false, |emitter| emitter.entry("Assertions", &self.assertions));
+    }
+}
+
+impl Yaml for Assertion {
+    fn write(&self, emitter: &mut Emitter, _context: Context) {
+        emitter.mapping(None, false, |emitter| {
+            emitter.entry("Assert", &self.assert);
+            emitter.entry("AssertDescription", &self.description);
+        });
+    }
+}
+
+impl Yaml for Resource {
+    fn write(&self, emitter: &mut Emitter, _context: Context) {
+        emitter.mapping(None, false, |emitter| {
+            if let Some(policy) = self.deletion_policy {
+                emitter.entry("DeletionPolicy", policy);
+            }
+            if let Some(policy) = self.update_replace_policy {
+                emitter.entry("UpdateReplacePolicy", policy);
+            }
+            emitter.entry("Type", self.resource_type);
+            emitter.entry("Properties", &self.properties);
+        });
+    }
+}
+
+impl Yaml for Output {
+    fn write(&self, emitter: &mut Emitter, _context: Context) {
+        emitter.mapping(None, false, |emitter| {
+            if let Some(condition) = &self.condition {
+                emitter.entry("Condition", condition);
+            }
+            emitter.entry("Description", &self.description);
+            emitter.entry("Value", &self.value);
+            if let Some(export) = &self.export {
+                emitter.entry("Export", export);
+            }
+        });
+    }
+}
+
+impl Yaml for Export {
+    fn write(&self, emitter: &mut Emitter, _context: Context) {
+        emitter.mapping(None, false, |emitter| emitter.entry("Name", &self.name));
+    }
+}
+
+impl Yaml for Node {
+    fn write(&self, emitter: &mut Emitter, context: Context) {
+        match self {
+            Node::String(text) => emitter.string(None, text, context),
+            Node::Bool(value) => value.write(emitter, context),
+            Node::Integer(value) => value.write(emitter, context),
+            Node::List(items) => items.write(emitter, context),
+            Node::Map(map) => map.write(emitter, context),
+            Node::Function(function) => function.write(emitter, context),
+        }
+    }
+}
+
+impl Yaml for Intrinsic {
+    fn write(&self, emitter: &mut Emitter, context: Context) {
+        let (tag, argument) = match self {
+            Intrinsic::Ref(text) => ("Ref", Ok(text)),
+            Intrinsic::GetAtt(text) => ("GetAtt", Ok(text)),
+            Intrinsic::Sub(text) => ("Sub", Ok(text)),
+            Intrinsic::ImportValue(text) => ("ImportValue", Ok(text)),
+            Intrinsic::Equals(items) => ("Equals", Err(items)),
+            Intrinsic::FindInMap(items) => ("FindInMap", Err(items)),
+            Intrinsic::SubWithVariables(items) => ("Sub", Err(items)),
+        };
+        match argument {
+            Ok(text) => emitter.string(Some(tag), text, context),
+            Err(items) => emitter.sequence(Some(tag), items.is_empty(), context, |emitter| {
+                for item in items {
+                    emitter.item(item);
+                }
+            }),
+        }
     }
 }

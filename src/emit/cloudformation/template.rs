@@ -5,14 +5,17 @@
 //! `!Ref Bucket`; nothing is assembled as text. The types are written by [`super::yaml`]; they also implement
 //! `Serialize`, with which serde_yaml writes the same bytes, as the tests check.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use super::yaml::{Context, Emitter, Yaml};
 
-/// An ordered map: entries print in insertion order, whatever serde features other crates switch on.
+/// An ordered map: entries print in insertion order, whatever serde features other crates switch on. Keys are
+/// mostly CloudFormation's own names, so a fixed key is borrowed rather than copied.
 #[derive(Clone, Debug, Default)]
-pub struct OrderedMap<V>(pub Vec<(String, V)>);
+pub struct OrderedMap<V>(pub Vec<(Cow<'static, str>, V)>);
 
 impl<V> OrderedMap<V> {
     /// An empty map.
@@ -21,19 +24,19 @@ impl<V> OrderedMap<V> {
     }
 
     /// Appends an entry.
-    pub fn insert(&mut self, key: impl Into<String>, value: V) {
+    pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, value: V) {
         self.0.push((key.into(), value));
     }
 
     /// The same map with one more entry.
-    pub fn with(mut self, key: impl Into<String>, value: V) -> OrderedMap<V> {
+    pub fn with(mut self, key: impl Into<Cow<'static, str>>, value: V) -> OrderedMap<V> {
         self.insert(key, value);
         self
     }
 
     /// The same map with one more entry, given as a pair.
     pub fn with_entry(mut self, (key, value): (String, V)) -> OrderedMap<V> {
-        self.0.push((key, value));
+        self.0.push((key.into(), value));
         self
     }
 
@@ -47,7 +50,7 @@ impl<V: Serialize> Serialize for OrderedMap<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (key, value) in &self.0 {
-            map.serialize_entry(key, value)?;
+            map.serialize_entry(&**key, value)?;
         }
         map.end()
     }
@@ -187,7 +190,7 @@ impl Node {
 
     /// A map node from entries.
     pub fn map(entries: impl IntoIterator<Item = (&'static str, Node)>) -> Node {
-        Node::Map(OrderedMap(entries.into_iter().map(|(key, value)| (key.to_owned(), value)).collect()))
+        Node::Map(OrderedMap(entries.into_iter().map(|(key, value)| (Cow::Borrowed(key), value)).collect()))
     }
 }
 
@@ -201,20 +204,28 @@ impl<V: Yaml> Yaml for OrderedMap<V> {
     }
 }
 
+impl Template {
+    /// Writes the entries before `Resources`, into the template's mapping, so `Resources` and `Outputs` can be
+    /// entries written once beforehand (see [`Emitter::written_entries`]).
+    pub fn write_head(&self, emitter: &mut Emitter) {
+        emitter.entry("AWSTemplateFormatVersion", self.format_version);
+        emitter.entry("Description", &self.description);
+        if !self.rules.is_empty() {
+            emitter.entry("Rules", &self.rules);
+        }
+        if !self.mappings.is_empty() {
+            emitter.entry("Mappings", &self.mappings);
+        }
+        if !self.conditions.is_empty() {
+            emitter.entry("Conditions", &self.conditions);
+        }
+    }
+}
+
 impl Yaml for Template {
     fn write(&self, emitter: &mut Emitter, _context: Context) {
         emitter.mapping(None, false, |emitter| {
-            emitter.entry("AWSTemplateFormatVersion", self.format_version);
-            emitter.entry("Description", &self.description);
-            if !self.rules.is_empty() {
-                emitter.entry("Rules", &self.rules);
-            }
-            if !self.mappings.is_empty() {
-                emitter.entry("Mappings", &self.mappings);
-            }
-            if !self.conditions.is_empty() {
-                emitter.entry("Conditions", &self.conditions);
-            }
+            self.write_head(emitter);
             emitter.entry("Resources", &self.resources);
             if !self.outputs.is_empty() {
                 emitter.entry("Outputs", &self.outputs);

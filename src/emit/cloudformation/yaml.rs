@@ -163,7 +163,7 @@ impl Emitter {
     /// A string scalar, with an optional tag, styled as serde_yaml and libyaml choose.
     pub fn string(&mut self, tag: Option<&str>, value: &str, context: Context) {
         let analysis = Analysis::of(value);
-        let mut style = if value.contains('\n') {
+        let mut style = if analysis.line_feed {
             Style::Literal
         } else if reads_as_another_type(value) {
             Style::SingleQuoted
@@ -202,9 +202,26 @@ impl Emitter {
         self.indent = saved;
     }
 
+    /// A line break inside a scalar; the next line's text needs indentation first.
     fn write_break(&mut self, character: char) {
         self.out.push(character);
         self.column = 0;
+        self.indention = true;
+    }
+
+    /// One character of a scalar's text (or `replacement` for it, when not empty), indented first when it starts
+    /// a line.
+    fn write_content(&mut self, character: char, after_break: bool, replacement: &str) {
+        if after_break {
+            self.write_indent();
+        }
+        if replacement.is_empty() {
+            self.out.push(character);
+            self.column += 1;
+        } else {
+            self.push(replacement);
+        }
+        self.indention = false;
     }
 
     fn single_quoted(&mut self, value: &str) {
@@ -219,19 +236,11 @@ impl Emitter {
                     self.put_break();
                 }
                 self.write_break(character);
-                self.indention = true;
                 breaks = true;
             } else {
-                if breaks {
-                    self.write_indent();
-                }
-                if character == '\'' {
-                    self.out.push('\'');
-                    self.column += 1;
-                }
-                self.out.push(character);
-                self.column += 1;
-                self.indention = false;
+                // A quote is written twice, the escape single quotes know.
+                let quotes = if character == '\'' { "''" } else { "" };
+                self.write_content(character, breaks, quotes);
                 breaks = false;
             }
         }
@@ -313,15 +322,9 @@ impl Emitter {
         for character in value.chars() {
             if is_break(character) {
                 self.write_break(character);
-                self.indention = true;
                 breaks = true;
             } else {
-                if breaks {
-                    self.write_indent();
-                }
-                self.out.push(character);
-                self.column += 1;
-                self.indention = false;
+                self.write_content(character, breaks, "");
                 breaks = false;
             }
         }
@@ -376,6 +379,41 @@ impl Emitter {
         value.write(self, Context::ITEM);
     }
 
+    /// One entry of a mapping one level into the document (`Resources`, `Outputs`), written alone as it stands in
+    /// the document, ending with a line break: written once, its length weighs it and
+    /// [`Emitter::written_entries`] places it. It ends with a line break, which need not be a line feed.
+    pub fn nested_entry(key: &str, value: &(impl Yaml + ?Sized)) -> String {
+        // The state the emitter is in when it starts an entry of that mapping, bar the line break before it.
+        let mut emitter = Emitter { out: String::new(), indent: INDENT, column: 0, whitespace: true, indention: true };
+        emitter.entry(key, value);
+        // The next entry, or the next key of the document, starts on a new line; a block scalar may have ended
+        // one already (with a line feed or another line break).
+        if emitter.column != 0 || !emitter.indention {
+            emitter.put_break();
+        }
+        emitter.out
+    }
+
+    /// An entry of the document's own mapping whose value is a mapping of entries from [`Emitter::nested_entry`].
+    pub fn written_entries<'t>(&mut self, key: &str, entries: impl IntoIterator<Item = &'t str>) {
+        debug_assert_eq!(self.indent, 0, "written entries belong to the document's mapping");
+        self.write_indent();
+        self.string(None, key, Context::SIMPLE_KEY);
+        self.indicator(":", false, false, false);
+        let mut entries = entries.into_iter().peekable();
+        if entries.peek().is_none() {
+            self.flow_empty("{}");
+            return;
+        }
+        self.put_break();
+        for entry in entries {
+            self.out.push_str(entry);
+        }
+        self.column = 0;
+        self.whitespace = true;
+        self.indention = true;
+    }
+
     fn flow_empty(&mut self, text: &str) {
         self.indicator(&text[..1], true, true, false);
         self.indicator(&text[1..], false, false, false);
@@ -420,6 +458,8 @@ impl<T: Yaml> Yaml for Vec<T> {
 struct Analysis {
     /// Characters, for the column.
     chars: usize,
+    /// A line feed, for which serde_yaml asks for a literal block.
+    line_feed: bool,
     multiline: bool,
     block_plain_allowed: bool,
     single_quoted_allowed: bool,
@@ -429,17 +469,29 @@ struct Analysis {
 impl Analysis {
     fn of(value: &str) -> Analysis {
         if value.is_empty() {
-            return Analysis { chars: 0, multiline: false, block_plain_allowed: true, single_quoted_allowed: true, block_allowed: false };
+            return Analysis {
+                chars: 0,
+                line_feed: false,
+                multiline: false,
+                block_plain_allowed: true,
+                single_quoted_allowed: true,
+                block_allowed: false,
+            };
         }
-        // Most strings in a template are words, names and ARNs: nothing in them can need quotes but a leading
-        // indicator, `: ` or ` #`, which the full pass below looks for.
-        let mut indicators = value.starts_with("---") || value.starts_with("...");
-        let (mut line_breaks, mut special) = (false, false);
+        let indicators = value.starts_with("---") || value.starts_with("...");
+        // Most strings in a template are ASCII, which needs no decoding.
+        if value.is_ascii() { Analysis::scan(value.bytes().map(char::from), indicators) } else { Analysis::scan(value.chars(), indicators) }
+    }
+
+    /// The analysis of a string that is not empty, given its characters and whether it starts like a document
+    /// marker.
+    fn scan(characters: impl Iterator<Item = char>, mut indicators: bool) -> Analysis {
+        let (mut line_breaks, mut line_feed, mut special) = (false, false, false);
         let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) = (false, false, false, false);
         let (mut break_space, mut space_break, mut previous_space, mut previous_break) = (false, false, false, false);
         let mut preceded_by_whitespace = true;
         let mut chars = 0;
-        let mut characters = value.chars().peekable();
+        let mut characters = characters.peekable();
         while let Some(character) = characters.next() {
             let first = chars == 0;
             chars += 1;
@@ -465,6 +517,7 @@ impl Analysis {
                 previous_break = false;
             } else if is_break(character) {
                 line_breaks = true;
+                line_feed |= character == '\n';
                 leading_break |= first;
                 trailing_break |= next.is_none();
                 space_break |= previous_space;
@@ -479,6 +532,7 @@ impl Analysis {
         let spaced = leading_space || leading_break || trailing_space || trailing_break;
         Analysis {
             chars,
+            line_feed,
             multiline: line_breaks,
             block_plain_allowed: !(spaced || break_space || space_break || special || line_breaks || indicators),
             single_quoted_allowed: !(break_space || space_break || special),
@@ -585,7 +639,8 @@ pub(super) mod tests {
     fn in_every_place(text: &str) -> Node {
         let string = || Node::string(text);
         let tagged = || Node::Function(Intrinsic::Ref(text.to_owned()));
-        let map = |entries: Vec<(String, Node)>| Node::Map(OrderedMap(entries));
+        let map =
+            |entries: Vec<(String, Node)>| Node::Map(OrderedMap(entries.into_iter().map(|(key, value)| (key.into(), value)).collect()));
         let key = |key: &str, value: Node| (key.to_owned(), value);
         map(vec![
             key("value", string()),
@@ -715,15 +770,44 @@ pub(super) mod tests {
                 let node = in_every_place(&text);
                 let expected = serde_yaml::to_string(&node).expect("serde_yaml writes the node");
                 prop_assert_eq!(Emitter::document(&node), expected);
+                prop_assert_eq!(assembled(&text), serde_yaml::to_string(&template_like(&text)).expect("serde_yaml writes the map"));
                 Ok(())
             })
             .unwrap_or_else(|error| panic!("{error}"));
+    }
+
+    /// A document shaped like a template, with `text` in its entries.
+    fn template_like(text: &str) -> Node {
+        let resources = vec![(text.to_owned().into(), in_every_place(text)), ("Next".into(), Node::string(text))];
+        Node::map([
+            ("Head", Node::string(text)),
+            ("Resources", Node::Map(OrderedMap(resources))),
+            ("Outputs", Node::map([("Last", Node::string(text))])),
+        ])
+    }
+
+    /// [`template_like`] with its `Resources` and `Outputs` written entry by entry and assembled.
+    fn assembled(text: &str) -> String {
+        let Node::Map(map) = template_like(text) else { unreachable!("a map") };
+        let entries = |node: &Node| match node {
+            Node::Map(entries) => entries.0.iter().map(|(key, value)| Emitter::nested_entry(key, value)).collect::<Vec<_>>(),
+            _ => unreachable!("a map"),
+        };
+        let (resources, outputs) = (entries(&map.0[1].1), entries(&map.0[2].1));
+        let mut emitter = Emitter::new();
+        emitter.mapping(None, false, |emitter| {
+            emitter.entry("Head", text);
+            emitter.written_entries("Resources", resources.iter().map(String::as_str));
+            emitter.written_entries("Outputs", outputs.iter().map(String::as_str));
+        });
+        emitter.finish()
     }
 
     #[test]
     fn every_piece_and_pair_is_written_as_serde_yaml_writes_it() {
         for first in PIECES {
             check(&in_every_place(first));
+            assert_eq!(assembled(first), serde_yaml::to_string(&template_like(first)).expect("serde_yaml writes the map"));
             for second in PIECES {
                 check(&format!("{first}{second}"));
             }

@@ -478,6 +478,16 @@ impl Analysis {
                 block_allowed: false,
             };
         }
+        if is_word_like(value) {
+            return Analysis {
+                chars: value.len(),
+                line_feed: false,
+                multiline: false,
+                block_plain_allowed: true,
+                single_quoted_allowed: true,
+                block_allowed: true,
+            };
+        }
         let indicators = value.starts_with("---") || value.starts_with("...");
         // Most strings in a template are ASCII, which needs no decoding.
         if value.is_ascii() { Analysis::scan(value.bytes().map(char::from), indicators) } else { Analysis::scan(value.chars(), indicators) }
@@ -539,6 +549,16 @@ impl Analysis {
             block_allowed: !(trailing_space || space_break || special),
         }
     }
+}
+
+/// Whether a string is made only of characters that the full analysis finds nothing in (letters, digits and
+/// `-_./:*${}`, without white space), not starting with an indicator or `...` and not ending with `:`: most of a
+/// template's names, actions, ARNs and substitutions, which then skip the full analysis.
+fn is_word_like(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let inner = |byte: &u8| byte.is_ascii_alphanumeric() || b"-_./:*${}".contains(byte);
+    let first = |byte: &u8| byte.is_ascii_alphanumeric() || b"_./$".contains(byte);
+    bytes.first().is_some_and(first) && bytes.last() != Some(&b':') && !value.starts_with("...") && bytes.iter().all(inner)
 }
 
 /// libyaml's line breaks: LF, CR, NEL and the Unicode line and paragraph separators.
@@ -737,6 +757,8 @@ pub(super) mod tests {
         ",",
         "=",
         "${",
+        "$",
+        "/",
         "arn:aws:s3:::bucket/*",
         "\u{85}",
         "\u{A0}",

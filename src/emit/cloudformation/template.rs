@@ -1,4 +1,4 @@
-//! Serialize-only CloudFormation template types.
+//! Write-only CloudFormation template types.
 //!
 //! Keys are written in the canonical order (rain's `cft/format/sort.go`): the struct field order below.
 //! Intrinsic functions are an enum whose variants are written as YAML tags, so `Intrinsic::Ref` prints as

@@ -8,11 +8,11 @@
 
 pub mod split;
 pub mod template;
+pub mod yaml;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-
-use serde::Serialize;
 
 use crate::model::policy::{POLICY_VERSION, PolicyDocument, Principal};
 use crate::model::resource::{BucketEncryption, Resource as ModelResource, ResourceId, ResourceKind, Tags, pascal_case};
@@ -21,6 +21,7 @@ use crate::model::{Deployment, Module, Output as ModelOutput};
 
 use split::{Limits, Weight};
 use template::{Assertion, Export, Intrinsic, Node, OrderedMap, Output, Resource, Rule, Template};
+use yaml::Emitter;
 
 /// One template of a module: the file written under `cloudformation/`, and what it holds for the README.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,8 +73,8 @@ pub fn emit_within(deployment: &Deployment, module: &Module, limits: &Limits) ->
             return vec![whole];
         }
     }
-    let placement = plan.partition(limits);
-    plan.render_split(&placement, limits)
+    let partition = plan.partition(limits);
+    plan.render_split(partition, limits)
 }
 
 /// A module prepared for emitting, whole or split.
@@ -150,27 +151,26 @@ impl<'m> Plan<'m> {
 
     fn render_whole(&self) -> Stack {
         let values = Values::whole(self);
-        let resources: Vec<(String, Resource)> =
-            self.created.iter().map(|resource| (logical_id(resource.id()), translate(resource, &values))).collect();
-        let outputs = OrderedMap(self.module.outputs.iter().map(|output| model_output(output, &values)).collect());
-        let (listed, output_ids) = (listed(&resources), outputs.0.iter().map(|(id, _)| id.clone()).collect());
-        let text = self.text(None, OrderedMap(resources), outputs);
+        let resources: Vec<(Entry, &'static str)> = self.created.iter().map(|resource| resource_entry(resource, &values)).collect();
+        let outputs: Vec<Entry> = self.module.outputs.iter().map(|output| output_entry(output, &values)).collect();
+        let text = self.text(None, resources.iter().map(|(entry, _)| entry.text.as_str()), outputs.iter().map(|entry| entry.text.as_str()));
         Stack {
             file: format!("{}.yaml", self.module.name),
             stack_name: format!("{}-{}", self.deployment.name, self.module.name),
-            resources: listed,
-            outputs: output_ids,
             bytes: text.len(),
             text,
+            resources: resources.into_iter().map(|(entry, resource_type)| (entry.id, resource_type)).collect(),
+            outputs: outputs.into_iter().map(|entry| entry.id).collect(),
             imports: Vec::new(),
         }
     }
 
-    /// The stack of each created resource, filled greedily within `limits`.
-    fn partition(&self, limits: &Limits) -> Vec<usize> {
+    /// The stack of each created resource, filled greedily within `limits`, and each resource and model output
+    /// written as it stands in its stack (written once: its length is its weight).
+    fn partition(&self, limits: &Limits) -> Partition {
         // The header, description and account guard of a template with nothing else in it; the description of a
         // stack names its number, so room is kept for that.
-        let empty = self.text(None, OrderedMap::new(), OrderedMap::new());
+        let empty = self.text(None, [], []);
         let base = Weight { resources: 0, outputs: 1, bytes: empty.len() + " (stack 9999 of 9999)".len() };
         let export_weights: Vec<Weight> = self
             .referred_attributes()
@@ -178,70 +178,72 @@ impl<'m> Plan<'m> {
             .enumerate()
             .map(|(position, attributes)| {
                 attributes.iter().fold(Weight::default(), |weight, attribute| {
-                    let (id, output) = self.export_output(position, *attribute);
-                    weight + Weight { resources: 0, outputs: 1, bytes: entry_bytes(&id, &output) }
+                    weight + Weight { resources: 0, outputs: 1, bytes: self.export_entry(position, *attribute).text.len() }
                 })
             })
             .collect();
         // The outputs that go with each resource, found once: a module has outputs per client.
-        let mut anchored: Vec<Vec<&crate::model::Output>> = vec![Vec::new(); self.created.len()];
-        for (output, anchor) in self.module.outputs.iter().zip(&self.anchors) {
-            anchored[*anchor].push(output);
+        let mut anchored: Vec<Vec<usize>> = vec![Vec::new(); self.created.len()];
+        for (index, anchor) in self.anchors.iter().enumerate() {
+            anchored[*anchor].push(index);
         }
-        split::partition(self.created.len(), base, limits, |placed, stack| {
+        // An item's last weighing is in the stack it stays in, so what it wrote then is what that stack holds.
+        let mut resources: Vec<Option<Placed>> = (0..self.created.len()).map(|_| None).collect();
+        let mut outputs: Vec<Option<Entry>> = (0..self.module.outputs.len()).map(|_| None).collect();
+        let placement = split::partition(self.created.len(), base, limits, |placed, stack| {
             let position = placed.len();
             let values = Values::split(self, placed, stack);
-            let resource = self.created[position];
-            let mut weight =
-                Weight { resources: 1, outputs: 0, bytes: entry_bytes(&logical_id(resource.id()), &translate(resource, &values)) };
-            for output in &anchored[position] {
-                let (id, output) = model_output(output, &values);
-                weight = weight + Weight { resources: 0, outputs: 1, bytes: entry_bytes(&id, &output) };
+            let (entry, resource_type) = resource_entry(self.created[position], &values);
+            let mut weight = Weight { resources: 1, outputs: 0, bytes: entry.text.len() };
+            for index in &anchored[position] {
+                let output = output_entry(&self.module.outputs[*index], &values);
+                weight = weight + Weight { resources: 0, outputs: 1, bytes: output.text.len() };
+                outputs[*index] = Some(output);
             }
+            resources[position] = Some(Placed { entry, resource_type, imports: values.imports.into_inner() });
             // Room for the exports later stacks may import, kept now because this stack is closed by then.
             weight + export_weights[position]
-        })
+        });
+        Partition {
+            placement,
+            resources: resources.into_iter().map(weighed).collect(),
+            outputs: outputs.into_iter().map(weighed).collect(),
+        }
     }
 
     /// The stacks of a split module; `limits` are checked once more on what is written.
-    fn render_split(&self, placement: &[usize], limits: &Limits) -> Vec<Stack> {
+    fn render_split(&self, partition: Partition, limits: &Limits) -> Vec<Stack> {
+        let Partition { placement, resources, outputs } = partition;
         let count = placement.last().map_or(1, |last| last + 1);
         let width = count.to_string().len();
         let number = |stack: usize| format!("{:0width$}", stack + 1);
         let file = |stack: usize| format!("{}-{}.yaml", self.module.name, number(stack));
-        let mut contents = Vec::new();
+        let mut stacks: Vec<Held> = (0..count).map(|_| Held::default()).collect();
         let mut exports: Vec<BTreeSet<(usize, Attribute)>> = vec![BTreeSet::new(); count];
-        for stack in 0..count {
-            let values = Values::split(self, placement, stack);
-            let resources: Vec<(String, Resource)> = (0..self.created.len())
-                .filter(|position| placement[*position] == stack)
-                .map(|position| (logical_id(self.created[position].id()), translate(self.created[position], &values)))
-                .collect();
-            let outputs: Vec<(String, Output)> = self
-                .module
-                .outputs
-                .iter()
-                .zip(&self.anchors)
-                .filter(|(_, anchor)| placement[**anchor] == stack)
-                .map(|(output, _)| model_output(output, &values))
-                .collect();
-            let imports = values.imports.into_inner();
-            for (position, attribute) in &imports {
-                exports[placement[*position]].insert((*position, *attribute));
+        for (position, placed) in resources.into_iter().enumerate() {
+            for (imported, attribute) in &placed.imports {
+                exports[placement[*imported]].insert((*imported, *attribute));
             }
-            contents.push((resources, outputs, imports));
+            let held = &mut stacks[placement[position]];
+            held.imports.extend(placed.imports.iter().copied());
+            held.resources.push(placed);
         }
-        contents
+        for (output, anchor) in outputs.into_iter().zip(&self.anchors) {
+            stacks[placement[*anchor]].outputs.push(output);
+        }
+        stacks
             .into_iter()
             .enumerate()
-            .map(|(stack, (resources, mut outputs, imports))| {
-                let model_outputs = outputs.iter().map(|(id, _)| id.clone()).collect();
-                outputs.extend(exports[stack].iter().map(|(position, attribute)| self.export_output(*position, *attribute)));
-                outputs.sort_by(|left, right| left.0.cmp(&right.0));
-                let listed = listed(&resources);
-                let output_count = outputs.len();
-                let text = self.text(Some((stack, count)), OrderedMap(resources), OrderedMap(outputs));
-                let weight = Weight { resources: listed.len(), outputs: output_count + 1, bytes: text.len() };
+            .map(|(stack, Held { resources, mut outputs, imports })| {
+                let model_outputs = outputs.iter().map(|entry| entry.id.clone()).collect();
+                outputs.extend(exports[stack].iter().map(|(position, attribute)| self.export_entry(*position, *attribute)));
+                outputs.sort_by(|left, right| left.id.cmp(&right.id));
+                let text = self.text(
+                    Some((stack, count)),
+                    resources.iter().map(|placed| placed.entry.text.as_str()),
+                    outputs.iter().map(|entry| entry.text.as_str()),
+                );
+                let weight = Weight { resources: resources.len(), outputs: outputs.len() + 1, bytes: text.len() };
                 if !limits.hold(weight) {
                     panic!("internal error: {} breaks a template limit ({weight:?}, {limits:?}); please report this", file(stack));
                 }
@@ -250,7 +252,7 @@ impl<'m> Plan<'m> {
                     stack_name: format!("{}-{}-{}", self.deployment.name, self.module.name, number(stack)),
                     bytes: text.len(),
                     text,
-                    resources: listed,
+                    resources: resources.into_iter().map(|placed| (placed.entry.id, placed.resource_type)).collect(),
                     outputs: model_outputs,
                     imports: imports
                         .iter()
@@ -264,15 +266,37 @@ impl<'m> Plan<'m> {
     }
 
     /// A template as YAML text with the generated-file header and the account guard (its rule, mapping, condition
-    /// and output, the last after `outputs`); `stack` is (number from 0, count) for a split module.
-    fn text(&self, stack: Option<(usize, usize)>, resources: OrderedMap<Resource>, outputs: OrderedMap<Output>) -> String {
+    /// and output, the last after `outputs`); `stack` is (number from 0, count) for a split module. `resources`
+    /// and `outputs` are entries from [`Emitter::nested_entry`].
+    fn text<'t>(
+        &self,
+        stack: Option<(usize, usize)>,
+        resources: impl IntoIterator<Item = &'t str>,
+        outputs: impl IntoIterator<Item = &'t str>,
+    ) -> String {
+        let head = self.template(stack, OrderedMap::new(), OrderedMap::new());
+        let (target_id, target) = target_output(self.module);
+        let target = Emitter::nested_entry(&target_id, &target);
+        let mut emitter = Emitter::after(crate::emit::hash_comment_header(self.deployment));
+        emitter.mapping(None, false, |emitter| {
+            head.write_head(emitter);
+            emitter.written_entries("Resources", resources);
+            let mut outputs: Vec<&str> = outputs.into_iter().collect();
+            outputs.push(&target);
+            emitter.written_entries("Outputs", outputs);
+        });
+        emitter.finish()
+    }
+
+    /// The template [`Plan::text`] writes, with `resources` and `outputs` (to which it adds the account guard's).
+    fn template(&self, stack: Option<(usize, usize)>, resources: OrderedMap<Resource>, outputs: OrderedMap<Output>) -> Template {
         let module = self.module;
         let rule = match &module.region {
             Some(_) => "DeployOnlyToTheBlueprintAccountAndRegion",
             None => "DeployOnlyToTheBlueprintAccount",
         };
         let part = stack.map(|(stack, count)| format!(", stack {} of {count}", stack + 1)).unwrap_or_default();
-        let template = Template {
+        Template {
             format_version: "2010-09-09",
             description: format!("{} (bucketbridge blueprint {}, module {}{part})", module.description, self.deployment.name, module.name),
             rules: OrderedMap::new().with(rule, account_guard(module)),
@@ -280,10 +304,7 @@ impl<'m> Plan<'m> {
             conditions: OrderedMap::new().with(TARGET_CONDITION, target_condition(module)),
             resources,
             outputs: outputs.with_entry(target_output(module)),
-        };
-        let yaml = serde_yaml::to_string(&template)
-            .unwrap_or_else(|error| panic!("internal error: template does not serialize ({error}); please report this"));
-        format!("{}{yaml}", crate::emit::hash_comment_header(self.deployment))
+        }
     }
 
     /// The export name under which the stack creating a resource gives one of its attributes to later stacks:
@@ -300,6 +321,12 @@ impl<'m> Plan<'m> {
             panic!("internal error: export name {name} is too long; please report this");
         }
         name
+    }
+
+    /// [`Plan::export_output`] as an entry of `Outputs`.
+    fn export_entry(&self, position: usize, attribute: Attribute) -> Entry {
+        let (id, output) = self.export_output(position, attribute);
+        Entry { text: Emitter::nested_entry(&id, &output), id }
     }
 
     /// The output that exports one attribute of a resource to later stacks.
@@ -327,17 +354,59 @@ fn model_output(output: &ModelOutput, values: &Values<'_>) -> (String, Output) {
     (id, value)
 }
 
-/// The bytes one entry of `Resources` or `Outputs` takes in a template.
-fn entry_bytes(id: &str, value: &impl Serialize) -> usize {
-    let yaml = serde_yaml::to_string(&OrderedMap::new().with(id, value))
-        .unwrap_or_else(|error| panic!("internal error: template entry does not serialize ({error}); please report this"));
-    // In the template the entry sits under `Resources:` or `Outputs:`, two spaces deeper on every line.
-    yaml.len() + 2 * yaml.lines().count()
+/// One entry of `Resources` or `Outputs`, written as it stands in a template.
+struct Entry {
+    /// The logical ID.
+    id: String,
+    /// The entry's text, from [`Emitter::nested_entry`].
+    text: String,
 }
 
-/// Each resource's logical ID and type, in order.
-fn listed(resources: &[(String, Resource)]) -> Vec<(String, &'static str)> {
-    resources.iter().map(|(id, resource)| (id.clone(), resource.resource_type)).collect()
+/// A created resource as written in the stack it was placed in.
+struct Placed {
+    entry: Entry,
+    resource_type: &'static str,
+    /// The attributes of earlier stacks' resources it and its outputs import, as (position, attribute), sorted.
+    imports: BTreeSet<(usize, Attribute)>,
+}
+
+/// What one stack of a split module holds.
+#[derive(Default)]
+struct Held {
+    /// Resources, in model order.
+    resources: Vec<Placed>,
+    /// Model outputs, in model order.
+    outputs: Vec<Entry>,
+    /// The attributes of earlier stacks' resources it imports, as (position, attribute), sorted.
+    imports: BTreeSet<(usize, Attribute)>,
+}
+
+/// A split module: the stack of each created resource, and what each resource and model output is in its stack.
+struct Partition {
+    /// The stack of each created resource, by position.
+    placement: Vec<usize>,
+    /// Each created resource, by position.
+    resources: Vec<Placed>,
+    /// Each model output, in model order.
+    outputs: Vec<Entry>,
+}
+
+/// What the partition wrote for an item, which it weighs at least once.
+fn weighed<T>(written: Option<T>) -> T {
+    written.unwrap_or_else(|| panic!("internal error: an item was never weighed; please report this"))
+}
+
+/// A created resource as an entry of `Resources`, with its type.
+fn resource_entry(resource: &ModelResource, values: &Values<'_>) -> (Entry, &'static str) {
+    let id = logical_id(resource.id());
+    let translated = translate(resource, values);
+    (Entry { text: Emitter::nested_entry(&id, &translated), id }, translated.resource_type)
+}
+
+/// A model output as an entry of `Outputs`.
+fn output_entry(output: &ModelOutput, values: &Values<'_>) -> Entry {
+    let (id, output) = model_output(output, values);
+    Entry { text: Emitter::nested_entry(&id, &output), id }
 }
 
 fn attribute_name(attribute: Attribute) -> &'static str {
@@ -359,7 +428,7 @@ const ANY_REGION: &str = "AnyRegion";
 /// (twelve digits) is the second-level key and the region (with hyphens) the top-level one.
 fn target_mapping(module: &Module) -> OrderedMap<OrderedMap<String>> {
     let region = module.region.as_deref().unwrap_or(ANY_REGION);
-    OrderedMap::new().with(region, OrderedMap::new().with(module.account.clone(), "deploy".to_owned()))
+    OrderedMap::new().with(region.to_owned(), OrderedMap::new().with(module.account.clone(), "deploy".to_owned()))
 }
 
 /// Looks the stack's region and account up in [`TARGET_MAPPING`]. Anywhere but the blueprint's account and
@@ -602,42 +671,48 @@ impl Values<'_> {
     /// attribute, and a `!Sub` otherwise. In a split module, an attribute of a resource in another stack is
     /// written from names when the model knows it, and imported otherwise (`!ImportValue`, or a `!Sub` variable).
     fn value(&self, value: &Value) -> Node {
-        let value = &self.inline_elsewhere(&self.inline_existing(value));
+        let existing = self.inline_existing(value);
+        let value = &*self.inline_elsewhere(&existing);
         if let Some(text) = value.as_literal() {
             return Node::string(text);
         }
         if let Some(reference) = value.as_reference() {
-            return match self.import(reference.resource.clone(), reference.attribute) {
+            return match self.import(&reference.resource, reference.attribute) {
                 Some(export) => Node::Function(Intrinsic::ImportValue(export)),
                 None => reference_node(&reference.resource, reference.attribute),
             };
         }
         let mut variables = OrderedMap::new();
-        let text: String = value
-            .parts()
-            .iter()
-            .map(|part| match part {
+        let mut text = String::new();
+        for part in value.parts() {
+            match part {
                 // `${` in literal text would start a substitution; `${!` is Fn::Sub's escape for it.
-                Part::Literal(text) => text.replace("${", "${!"),
-                Part::Partition => "${AWS::Partition}".to_owned(),
-                Part::AccountId => "${AWS::AccountId}".to_owned(),
-                Part::Region => "${AWS::Region}".to_owned(),
+                Part::Literal(literal) if literal.contains("${") => text.push_str(&literal.replace("${", "${!")),
+                Part::Literal(literal) => text.push_str(literal),
+                Part::Partition => text.push_str("${AWS::Partition}"),
+                Part::AccountId => text.push_str("${AWS::AccountId}"),
+                Part::Region => text.push_str("${AWS::Region}"),
                 Part::Ref(reference) => {
                     let id = logical_id(&reference.resource);
-                    if let Some(export) = self.import(reference.resource.clone(), reference.attribute) {
-                        let variable = format!("Imported{id}{}", attribute_name(reference.attribute));
-                        if !variables.0.iter().any(|(name, _)| *name == variable) {
-                            variables.insert(variable.clone(), Node::Function(Intrinsic::ImportValue(export)));
+                    let variable = match self.import(&reference.resource, reference.attribute) {
+                        Some(export) => {
+                            let variable = format!("Imported{id}{}", attribute_name(reference.attribute));
+                            if !variables.0.iter().any(|(name, _)| *name == variable) {
+                                variables.insert(variable.clone(), Node::Function(Intrinsic::ImportValue(export)));
+                            }
+                            variable
                         }
-                        return format!("${{{variable}}}");
-                    }
-                    match attribute_access(reference.resource.kind, reference.attribute) {
-                        Access::Ref => format!("${{{id}}}"),
-                        Access::GetAtt(attribute) => format!("${{{id}.{attribute}}}"),
-                    }
+                        None => match attribute_access(reference.resource.kind, reference.attribute) {
+                            Access::Ref => id,
+                            Access::GetAtt(attribute) => format!("{id}.{attribute}"),
+                        },
+                    };
+                    text.push_str("${");
+                    text.push_str(&variable);
+                    text.push('}');
                 }
-            })
-            .collect();
+            }
+        }
         if variables.is_empty() {
             Node::Function(Intrinsic::Sub(text))
         } else {
@@ -647,8 +722,12 @@ impl Values<'_> {
 
     /// CloudFormation cannot look a resource up, so an existing role is written as what the model knows of it: its
     /// name, and its ARN in the deploying account.
-    fn inline_existing(&self, value: &Value) -> Value {
-        Value::from_parts(value.parts().iter().flat_map(|part| match part {
+    fn inline_existing<'v>(&self, value: &'v Value) -> Cow<'v, Value> {
+        let existing = |part: &Part| matches!(part, Part::Ref(reference) if reference.resource.kind == ResourceKind::ExistingRole);
+        if merged(value) && !value.parts().iter().any(existing) {
+            return Cow::Borrowed(value);
+        }
+        Cow::Owned(Value::from_parts(value.parts().iter().flat_map(|part| match part {
             Part::Ref(reference) if reference.resource.kind == ResourceKind::ExistingRole => {
                 let name = self.plan.existing.get(&reference.resource).copied().unwrap_or_else(|| {
                     panic!("internal error: {:?} is referred to but not declared; please report this", reference.resource)
@@ -659,38 +738,57 @@ impl Values<'_> {
                 }
             }
             other => vec![other.clone()],
-        }))
+        })))
     }
 
     /// `Ref` and `Fn::GetAtt` reach only resources of the same stack, so an attribute of a resource in another
     /// stack is written as what the model knows of it, where it knows it: names, and the ARNs made of them.
-    fn inline_elsewhere(&self, value: &Value) -> Value {
-        Value::from_parts(value.parts().iter().flat_map(|part| match part {
-            Part::Ref(reference) if self.stack_of(&reference.resource).is_some_and(|stack| stack != self.stack) => {
+    fn inline_elsewhere<'v>(&self, value: &'v Value) -> Cow<'v, Value> {
+        let elsewhere = |part: &Part| match part {
+            Part::Ref(reference) => self.stack_of(&reference.resource).is_some_and(|stack| stack != self.stack),
+            _ => false,
+        };
+        if merged(value) && !value.parts().iter().any(elsewhere) {
+            return Cow::Borrowed(value);
+        }
+        Cow::Owned(Value::from_parts(value.parts().iter().flat_map(|part| match part {
+            Part::Ref(reference) if elsewhere(part) => {
                 let resource = self.plan.created[self.plan.positions[&reference.resource]];
                 known_attribute(resource, reference.attribute).unwrap_or_else(|| vec![part.clone()])
             }
             other => vec![other.clone()],
-        }))
+        })))
     }
 
     /// The stack of a created resource; the resource being placed counts as in the current stack.
     fn stack_of(&self, resource: &ResourceId) -> Option<usize> {
+        self.position_and_stack(resource).map(|(_, stack)| stack)
+    }
+
+    /// The position of a created resource, and its stack as [`Values::stack_of`] says.
+    fn position_and_stack(&self, resource: &ResourceId) -> Option<(usize, usize)> {
         let position = *self.plan.positions.get(resource)?;
-        self.placement.map(|placement| placement.get(position).copied().unwrap_or(self.stack))
+        self.placement.map(|placement| (position, placement.get(position).copied().unwrap_or(self.stack)))
     }
 
     /// The export name to import for an attribute of a resource in another stack, noting the import; `None` for
     /// a resource of this stack.
-    fn import(&self, resource: ResourceId, attribute: Attribute) -> Option<String> {
-        let stack = self.stack_of(&resource)?;
+    fn import(&self, resource: &ResourceId, attribute: Attribute) -> Option<String> {
+        let (position, stack) = self.position_and_stack(resource)?;
         if stack == self.stack {
             return None;
         }
-        let position = self.plan.positions[&resource];
         self.imports.borrow_mut().insert((position, attribute));
         Some(self.plan.export_name(position, attribute))
     }
+}
+
+/// Whether `value` is as [`Value::from_parts`] leaves a value (no empty literal, no two literals in a row), so a
+/// rewrite that changes none of its parts can keep it as it is.
+fn merged(value: &Value) -> bool {
+    let parts = value.parts();
+    !parts.iter().any(|part| matches!(part, Part::Literal(text) if text.is_empty()))
+        && !parts.windows(2).any(|pair| matches!(pair, [Part::Literal(_), Part::Literal(_)]))
 }
 
 /// The ARN of an IAM resource of the deploying account, by path (`role/NAME`).
@@ -766,6 +864,7 @@ fn attribute_access(kind: ResourceKind, attribute: Attribute) -> Access {
 
 #[cfg(test)]
 mod tests {
+    use super::yaml::Yaml;
     use super::*;
 
     fn deployment(name: &str, text: &str) -> Deployment {
@@ -787,15 +886,82 @@ mod tests {
             for module in &deployment.modules {
                 let plan = Plan::new(&deployment, module);
                 let values = Values::whole(&plan);
-                let empty = plan.text(None, OrderedMap::new(), OrderedMap::new());
-                let resources: usize =
-                    plan.created.iter().map(|resource| entry_bytes(&logical_id(resource.id()), &translate(resource, &values))).sum();
-                let outputs: usize =
-                    module.outputs.iter().map(|output| model_output(output, &values)).map(|(id, output)| entry_bytes(&id, &output)).sum();
+                let empty = plan.text(None, [], []);
+                let resources: usize = plan.created.iter().map(|resource| resource_entry(resource, &values).0.text.len()).sum();
+                let outputs: usize = module.outputs.iter().map(|output| output_entry(output, &values).text.len()).sum();
                 // An empty template says `Resources: {}`; a full one `Resources:` and its entries. Its `Outputs` already
                 // hold the account guard's.
                 let expected = empty.len() - "Resources: {}\n".len() + "Resources:\n".len() + resources + outputs;
                 assert_eq!(expected, plan.render_whole().text.len(), "{name} {}", module.name);
+            }
+        }
+    }
+
+    /// Every node of every example's templates, whole and split, is written as serde_yaml writes it.
+    #[test]
+    fn templates_are_written_as_serde_yaml_writes_them() {
+        fn written<V: Yaml>(map: &OrderedMap<V>) -> Vec<String> {
+            map.0.iter().map(|(id, value)| Emitter::nested_entry(id, value)).collect()
+        }
+        fn nodes(node: &Node) {
+            yaml::tests::check(node);
+            match node {
+                Node::List(items)
+                | Node::Function(Intrinsic::Equals(items) | Intrinsic::FindInMap(items) | Intrinsic::SubWithVariables(items)) => {
+                    items.iter().for_each(nodes);
+                }
+                Node::Map(map) => map.0.iter().for_each(|(_, value)| nodes(value)),
+                _ => {}
+            }
+        }
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints");
+        let mut paths: Vec<_> = std::fs::read_dir(&folder).expect("blueprints/ reads").map(|entry| entry.expect("entry").path()).collect();
+        paths.sort();
+        for path in paths {
+            let name = path.file_stem().and_then(|stem| stem.to_str()).expect("a file name").to_owned();
+            let deployment = deployment(&name, &std::fs::read_to_string(&path).expect("the blueprint reads"));
+            for module in &deployment.modules {
+                let plan = Plan::new(&deployment, module);
+                let placements = [vec![0; plan.created.len()], (0..plan.created.len()).collect()];
+                for placement in &placements {
+                    for stack in 0..placement.len() {
+                        let values = Values::split(&plan, placement, stack);
+                        let resources = OrderedMap(
+                            plan.created.iter().map(|resource| (logical_id(resource.id()).into(), translate(resource, &values))).collect(),
+                        );
+                        let outputs = OrderedMap(
+                            module
+                                .outputs
+                                .iter()
+                                .map(|output| model_output(output, &values))
+                                .map(|(id, output)| (id.into(), output))
+                                .collect(),
+                        );
+                        // The text assembled from entries written one by one is serde_yaml's text of the whole.
+                        let (resource_entries, output_entries) = (written(&resources), written(&outputs));
+                        let text = plan.text(
+                            Some((stack, placement.len())),
+                            resource_entries.iter().map(String::as_str),
+                            output_entries.iter().map(String::as_str),
+                        );
+                        let template = plan.template(Some((stack, placement.len())), resources, outputs);
+                        let expected = serde_yaml::to_string(&template).expect("serde_yaml writes the template");
+                        assert_eq!(text, format!("{}{expected}", crate::emit::hash_comment_header(&deployment)));
+                        yaml::tests::check(&template);
+                        for (_, rule) in &template.rules.0 {
+                            rule.assertions.iter().for_each(|assertion| nodes(&assertion.assert));
+                        }
+                        template.conditions.0.iter().for_each(|(_, node)| nodes(node));
+                        for (_, resource) in &template.resources.0 {
+                            yaml::tests::check(resource);
+                            resource.properties.0.iter().for_each(|(_, node)| nodes(node));
+                        }
+                        for (_, output) in &template.outputs.0 {
+                            yaml::tests::check(output);
+                            nodes(&output.value);
+                        }
+                    }
+                }
             }
         }
     }

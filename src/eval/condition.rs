@@ -10,7 +10,7 @@
 use super::pattern::{ArnPattern, MatchMode, Pattern};
 use super::policy::{PolicyError, PolicyErrorKind};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 /// The comparison family of a condition operator (without negation, set prefix or IfExists).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,34 +156,47 @@ pub struct BadContextValue {
 }
 
 /// The request context with keys folded to lower case, as conditions see it.
+///
+/// A request carries a handful of keys, so they are kept in a list rather than a map, and keys and values
+/// already in the right form are borrowed: building a context per request then allocates little.
 #[derive(Debug, Default)]
 pub struct Context<'a> {
-    map: BTreeMap<String, Vec<&'a str>>,
+    /// Lower-case keys with their values, in insertion order; no key twice, no empty value list.
+    entries: Vec<(Cow<'a, str>, Cow<'a, [&'a str]>)>,
 }
 
 impl<'a> Context<'a> {
     /// An empty context.
     pub fn new() -> Self {
-        Context { map: BTreeMap::new() }
+        Context::default()
     }
 
     /// Adds `key` (any case) with its values; returns false when the key, compared
     /// case-insensitively, is already present. Empty value lists are not stored, so a key
     /// with no values counts as absent (MULTI: an empty data set).
-    pub fn insert(&mut self, key: &str, values: Vec<&'a str>) -> bool {
-        let k = key.to_ascii_lowercase();
-        if self.map.contains_key(&k) {
+    pub fn insert(&mut self, key: &'a str, values: Vec<&'a str>) -> bool {
+        self.add(key, Cow::Owned(values))
+    }
+
+    /// As [`Context::insert`], with borrowed values.
+    pub fn insert_slice(&mut self, key: &'a str, values: &'a [&'a str]) -> bool {
+        self.add(key, Cow::Borrowed(values))
+    }
+
+    fn add(&mut self, key: &'a str, values: Cow<'a, [&'a str]>) -> bool {
+        let key = if key.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(key.to_ascii_lowercase()) } else { Cow::Borrowed(key) };
+        if self.get(&key).is_some() {
             return false;
         }
         if !values.is_empty() {
-            self.map.insert(k, values);
+            self.entries.push((key, values));
         }
         true
     }
 
     /// Looks up a key that is already lower case.
     pub fn get(&self, lower_key: &str) -> Option<&[&'a str]> {
-        self.map.get(lower_key).map(|v| v.as_slice())
+        self.entries.iter().find(|(key, _)| key == lower_key).map(|(_, values)| &**values)
     }
 }
 

@@ -15,17 +15,25 @@ use std::sync::Arc;
 
 /// A policy document with the label that decisions cite
 /// (e.g. `role acme-ExtRole policy acme-ExtRole`).
+///
+/// The document is shared, so a world can be cloned, and one document attached to many principals, without
+/// copying it.
 #[derive(Clone, Debug)]
 pub struct LabelledPolicy {
     /// The label quoted in decisions.
     pub label: Arc<str>,
     /// The parsed document.
-    pub doc: PolicyDocument,
+    pub doc: Arc<PolicyDocument>,
 }
 
 impl LabelledPolicy {
     /// Pairs a label with a document.
     pub fn new(label: impl Into<String>, doc: PolicyDocument) -> LabelledPolicy {
+        LabelledPolicy::shared(label, Arc::new(doc))
+    }
+
+    /// Pairs a label with a document that other policies may share.
+    pub fn shared(label: impl Into<String>, doc: Arc<PolicyDocument>) -> LabelledPolicy {
         LabelledPolicy { label: Arc::from(label.into()), doc }
     }
 }
@@ -111,8 +119,9 @@ impl std::error::Error for WorldError {}
 pub struct World {
     users: BTreeMap<String, User>,
     roles: BTreeMap<String, Role>,
-    /// (account, role name) -> role ARN, because session ARNs drop the role path.
-    role_names: BTreeMap<(String, String), String>,
+    /// account -> role name -> role ARN, because session ARNs drop the role path. Nested so that a lookup
+    /// by borrowed account and name allocates nothing.
+    role_names: BTreeMap<String, BTreeMap<String, String>>,
     buckets: BTreeMap<String, Bucket>,
     keys: BTreeMap<String, Key>,
 }
@@ -165,11 +174,10 @@ impl World {
         for pol in &policies {
             check(pol, PolicyKind::Identity)?;
         }
-        let key = (p[4].to_string(), name.to_string());
-        if self.roles.contains_key(arn) || self.role_names.contains_key(&key) {
+        if self.roles.contains_key(arn) || self.role_by_name(p[4], name).is_some() {
             return Err(WorldError::Duplicate(arn.into()));
         }
-        self.role_names.insert(key, arn.to_string());
+        self.role_names.entry(p[4].to_string()).or_default().insert(name.to_string(), arn.to_string());
         self.roles
             .insert(arn.to_string(), Role { arn: arn.to_string(), account: p[4].to_string(), name: name.to_string(), trust, policies });
         Ok(())
@@ -228,7 +236,7 @@ impl World {
     }
 
     fn role_by_name(&self, account: &str, name: &str) -> Option<&Role> {
-        self.role_names.get(&(account.to_string(), name.to_string())).and_then(|arn| self.roles.get(arn))
+        self.role_names.get(account).and_then(|names| names.get(name)).and_then(|arn| self.roles.get(arn))
     }
 }
 
@@ -248,6 +256,22 @@ pub struct Request {
     /// `aws:PrincipalArn` and `aws:PrincipalAccount`, which are derived from the principal
     /// when absent and must agree with it when present.
     pub context: BTreeMap<String, Vec<String>>,
+}
+
+/// A [`Request`] made of borrowed parts, for callers that decide many requests and would otherwise copy every
+/// part of each into a [`Request`]. Its context keys may be given in any case, like a [`Request`]'s.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestView<'a> {
+    /// As [`Request::principal`].
+    pub principal: &'a str,
+    /// As [`Request::action`].
+    pub action: &'a str,
+    /// As [`Request::resource`].
+    pub resource: &'a str,
+    /// As [`Request::resource_account`].
+    pub resource_account: Option<&'a str>,
+    /// As [`Request::context`]: each key with its values.
+    pub context: &'a [(&'a str, &'a [&'a str])],
 }
 
 /// Why a request could not be evaluated (an input problem, not a decision).
@@ -550,10 +574,10 @@ fn resolve_caller<'w>(world: &'w World, p: &'w str) -> Result<Caller<'w>, Reques
 fn resolve_resource<'w>(
     world: &'w World,
     action_lc: &str,
-    req: &Request,
+    req: &RequestView<'_>,
 ) -> Result<(ResourceKind, Option<&'w LabelledPolicy>, String), RequestError> {
     let service = action_lc.split(':').next().unwrap_or_default();
-    let given = req.resource_account.as_deref();
+    let given = req.resource_account;
     if let Some(a) = given.filter(|a| !is_account_id(a)) {
         return Err(RequestError::Resource(format!("resource account {a:?} is not a 12-digit account ID")));
     }
@@ -565,7 +589,7 @@ fn resolve_resource<'w>(
             _ => Ok(known.to_string()),
         }
     };
-    let r = req.resource.as_str();
+    let r = req.resource;
     if r == "*" {
         let acct = given.ok_or_else(|| RequestError::Resource("resource \"*\" needs a resource account".into()))?;
         if S3_BUCKET_ACTIONS.contains(&action_lc) || S3_OBJECT_ACTIONS.contains(&action_lc) {
@@ -651,14 +675,36 @@ fn applies(s: &Statement, action: &str, resource: &str, ctx: &Context<'_>) -> Re
     s.condition.eval(ctx).map_err(RequestError::ContextValue)
 }
 
+/// The statements that matched in one role of a decision: how many, and which when the caller wants them cited.
+#[derive(Default)]
+struct Cited {
+    count: usize,
+    statements: Vec<StatementRef>,
+}
+
+impl Cited {
+    fn new(statement: Option<StatementRef>) -> Cited {
+        Cited { count: 1, statements: statement.into_iter().collect() }
+    }
+
+    fn extend(&mut self, other: Cited) {
+        self.count += other.count;
+        self.statements.extend(other.statements);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
 fn sref(p: &LabelledPolicy, i: usize, s: &Statement) -> StatementRef {
     StatementRef { policy: p.label.clone(), index: i, sid: s.sid.clone(), effect: s.effect }
 }
 
-fn build_context<'r>(req: &'r Request, caller: &Caller<'r>) -> Result<Context<'r>, RequestError> {
+fn build_context<'r>(req: &RequestView<'r>, caller: &Caller<'r>) -> Result<Context<'r>, RequestError> {
     let mut ctx = Context::new();
-    for (k, vs) in &req.context {
-        if !ctx.insert(k, vs.iter().map(String::as_str).collect()) {
+    for &(k, vs) in req.context {
+        if !ctx.insert_slice(k, vs) {
             return Err(RequestError::Context(format!("key {k} given twice (key names are case-insensitive)")));
         }
     }
@@ -688,8 +734,25 @@ fn build_context<'r>(req: &'r Request, caller: &Caller<'r>) -> Result<Context<'r
 /// it; cross-account needs an identity Allow and a resource-policy Allow (direct or
 /// account), and KMS only for the operations KMS supports across accounts.
 pub fn evaluate(world: &World, req: &Request) -> Result<Decision, RequestError> {
-    let caller = resolve_caller(world, &req.principal)?;
-    let action = req.action.as_str();
+    let values: Vec<(&str, Vec<&str>)> =
+        req.context.iter().map(|(key, values)| (key.as_str(), values.iter().map(String::as_str).collect())).collect();
+    let context: Vec<(&str, &[&str])> = values.iter().map(|(key, values)| (*key, values.as_slice())).collect();
+    let view = RequestView {
+        principal: &req.principal,
+        action: &req.action,
+        resource: &req.resource,
+        resource_account: req.resource_account.as_deref(),
+        context: &context,
+    };
+    evaluate_view(world, &view, true)
+}
+
+/// Decides one request given by borrowed parts, as [`evaluate`] does; with `statements` false the decision cites
+/// no statements (its outcome and reason are the same), which saves copying them for callers that want only the
+/// outcome.
+pub fn evaluate_view(world: &World, req: &RequestView<'_>, statements: bool) -> Result<Decision, RequestError> {
+    let caller = resolve_caller(world, req.principal)?;
+    let action = req.action;
     match action.split_once(':') {
         Some((svc, name)) if !svc.is_empty() && !name.is_empty() && !action.contains(['*', '?']) => {}
         _ => {
@@ -699,19 +762,20 @@ pub fn evaluate(world: &World, req: &Request) -> Result<Decision, RequestError> 
     let action_lc = action.to_ascii_lowercase();
     let (kind, rpolicy, res_account) = resolve_resource(world, &action_lc, req)?;
     let ctx = build_context(req, &caller)?;
-    let resource = req.resource.as_str();
+    let resource = req.resource;
+    let cite = |p: &LabelledPolicy, i: usize, s: &Statement| Cited::new(statements.then(|| sref(p, i, s)));
 
-    let mut denies: Vec<StatementRef> = Vec::new();
-    let mut id_allows: Vec<StatementRef> = Vec::new();
-    let mut rp_direct: Vec<StatementRef> = Vec::new();
-    let mut rp_account: Vec<StatementRef> = Vec::new();
+    let mut denies = Cited::default();
+    let mut id_allows = Cited::default();
+    let mut rp_direct = Cited::default();
+    let mut rp_account = Cited::default();
 
     for pol in caller.identity_policies() {
         for (i, s) in pol.doc.statements.iter().enumerate() {
             if applies(s, action, resource, &ctx)? {
                 match s.effect {
-                    Effect::Deny => denies.push(sref(pol, i, s)),
-                    Effect::Allow => id_allows.push(sref(pol, i, s)),
+                    Effect::Deny => denies.extend(cite(pol, i, s)),
+                    Effect::Allow => id_allows.extend(cite(pol, i, s)),
                 }
             }
         }
@@ -727,15 +791,19 @@ pub fn evaluate(world: &World, req: &Request) -> Result<Decision, RequestError> 
             }
             match (s.effect, pm) {
                 // A Deny naming the caller's account applies to everyone in it.
-                (Effect::Deny, _) => denies.push(sref(pol, i, s)),
-                (Effect::Allow, PrincipalMatch::Direct) => rp_direct.push(sref(pol, i, s)),
-                (Effect::Allow, PrincipalMatch::Account) => rp_account.push(sref(pol, i, s)),
+                (Effect::Deny, _) => denies.extend(cite(pol, i, s)),
+                (Effect::Allow, PrincipalMatch::Direct) => rp_direct.extend(cite(pol, i, s)),
+                (Effect::Allow, PrincipalMatch::Account) => rp_account.extend(cite(pol, i, s)),
             }
         }
     }
 
     if !denies.is_empty() {
-        return Ok(Decision { outcome: Outcome::ExplicitDeny, statements: denies, reason: "explicit deny overrides any allow".into() });
+        return Ok(Decision {
+            outcome: Outcome::ExplicitDeny,
+            statements: denies.statements,
+            reason: "explicit deny overrides any allow".into(),
+        });
     }
 
     let rp_name = match kind {
@@ -744,23 +812,23 @@ pub fn evaluate(world: &World, req: &Request) -> Result<Decision, RequestError> 
         ResourceKind::Bucket => "bucket policy",
         ResourceKind::None => "resource policy",
     };
-    let allow = |mut a: Vec<StatementRef>, b: Vec<StatementRef>, reason: &str| Decision {
+    let allow = |mut a: Cited, b: Cited, reason: &str| Decision {
         outcome: Outcome::Allow,
         statements: {
             a.extend(b);
-            a
+            a.statements
         },
         reason: reason.to_string(),
     };
-    let implicit = |statements: Vec<StatementRef>, reason: String| Decision { outcome: Outcome::ImplicitDeny, statements, reason };
+    let implicit = |cited: Cited, reason: String| Decision { outcome: Outcome::ImplicitDeny, statements: cited.statements, reason };
 
     let Some(caller_account) = caller.account() else {
         // Service principals have no identity policies: only a resource policy naming
         // the service can grant.
         return Ok(if !rp_direct.is_empty() {
-            allow(Vec::new(), rp_direct, &format!("{rp_name} allows the service principal"))
+            allow(Cited::default(), rp_direct, &format!("{rp_name} allows the service principal"))
         } else {
-            implicit(Vec::new(), format!("{rp_name} does not allow this service principal"))
+            implicit(Cited::default(), format!("{rp_name} does not allow this service principal"))
         });
     };
 
@@ -796,7 +864,7 @@ pub fn evaluate(world: &World, req: &Request) -> Result<Decision, RequestError> 
         }
     } else {
         if kind == ResourceKind::Key && !KMS_CROSS_ACCOUNT.contains(&action_lc.as_str()) {
-            return Ok(implicit(Vec::new(), format!("{action} cannot be used on a KMS key in another account")));
+            return Ok(implicit(Cited::default(), format!("{action} cannot be used on a KMS key in another account")));
         }
         // XACCT: both the caller's account (identity policy) and the resource account
         // (resource policy, naming the caller or its account) must allow.
@@ -804,7 +872,7 @@ pub fn evaluate(world: &World, req: &Request) -> Result<Decision, RequestError> 
         rp.extend(rp_account);
         match (id_allows.is_empty(), rp.is_empty()) {
             (false, false) => Ok(allow(id_allows, rp, "cross-account: identity policy and resource policy both allow")),
-            (true, true) => Ok(implicit(Vec::new(), format!("cross-account: neither an identity policy nor the {rp_name} allows"))),
+            (true, true) => Ok(implicit(Cited::default(), format!("cross-account: neither an identity policy nor the {rp_name} allows"))),
             (true, false) => Ok(implicit(rp, format!("cross-account: no identity policy allows {action}"))),
             (false, true) => {
                 let why = if rpolicy.is_none() {

@@ -171,6 +171,11 @@ impl<'a> Context<'a> {
         Context::default()
     }
 
+    /// An empty context with room for `keys` keys.
+    pub fn with_capacity(keys: usize) -> Self {
+        Context { entries: Vec::with_capacity(keys) }
+    }
+
     /// Adds `key` (any case) with its values; returns false when the key, compared
     /// case-insensitively, is already present. Empty value lists are not stored, so a key
     /// with no values counts as absent (MULTI: an empty data set).

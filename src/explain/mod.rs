@@ -27,7 +27,7 @@ pub mod policies;
 
 pub use policies::{Environment, ModulePolicies, ReadError, ReadErrorKind};
 
-use crate::eval::{self, Decision, LabelledPolicy, Outcome, RequestView, World};
+use crate::eval::{self, LabelledPolicy, Outcome, RequestView, World};
 use crate::model::capability::{self, Capability};
 use crate::model::policy::PolicyDocument;
 use crate::model::resolve::Resolver;
@@ -871,26 +871,20 @@ struct Answer {
 /// The cell reasons given so far, so that the many cells with the same reason share one string.
 #[derive(Default)]
 struct Reasons {
-    /// `action: reason`, by action and reason.
-    by_action: BTreeMap<String, BTreeMap<String, Arc<str>>>,
+    /// `action: reason` by the action and the rule that decided; a matrix has a handful.
+    refusals: Vec<(Box<str>, eval::Rule, Arc<str>)>,
     /// The empty reason of an allowed cell.
     none: Option<Arc<str>>,
 }
 
 impl Reasons {
-    fn refusal(&mut self, action: &str, reason: String) -> Arc<str> {
-        if !self.by_action.contains_key(action) {
-            self.by_action.insert(action.to_owned(), BTreeMap::new());
+    fn refusal(&mut self, action: &str, rule: eval::Rule) -> Arc<str> {
+        if let Some((_, _, text)) = self.refusals.iter().find(|(known, known_rule, _)| *known_rule == rule && **known == *action) {
+            return Arc::clone(text);
         }
-        let by_reason = self.by_action.get_mut(action).expect("the action's reasons were just made");
-        match by_reason.get(&reason) {
-            Some(text) => Arc::clone(text),
-            None => {
-                let text: Arc<str> = Arc::from(format!("{action}: {reason}"));
-                by_reason.insert(reason, Arc::clone(&text));
-                text
-            }
-        }
+        let text: Arc<str> = Arc::from(format!("{action}: {}", rule.reason(action)));
+        self.refusals.push((action.into(), rule, Arc::clone(&text)));
+        text
     }
 
     fn none(&mut self) -> Arc<str> {
@@ -901,17 +895,17 @@ impl Reasons {
 /// Decides one request.
 fn decide(world: &World, request: &RequestView<'_>, evidence: Evidence, reasons: &mut Reasons) -> Result<Answer, ExplainError> {
     let keep = evidence == Evidence::Requests;
-    let decision: Decision = eval::evaluate_view(world, request, keep)
+    let verdict = eval::evaluate_view(world, request, keep)
         .map_err(|error| ExplainError(format!("{} {} on {}: {error}", request.principal, request.action, request.resource)))?;
     let hop = keep.then(|| Hop {
         principal: request.principal.to_owned(),
         action: request.action.to_owned(),
         resource: request.resource.to_owned(),
-        outcome: decision.outcome,
-        reason: decision.reason.clone(),
-        statements: decision.statements.iter().map(ToString::to_string).collect(),
+        outcome: verdict.outcome,
+        reason: verdict.rule.reason(request.action),
+        statements: verdict.statements.iter().map(ToString::to_string).collect(),
     });
-    Ok(Answer { outcome: decision.outcome, refusal: reasons.refusal(request.action, decision.reason), hop })
+    Ok(Answer { outcome: verdict.outcome, refusal: reasons.refusal(request.action, verdict.rule), hop })
 }
 
 /// Requests already decided for one acting principal, by action and whether it was made over TLS; `None` for an

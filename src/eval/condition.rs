@@ -8,7 +8,7 @@
 //! `Null` tests presence.
 
 use super::pattern::{ArnPattern, MatchMode, Pattern};
-use super::policy::{PolicyError, PolicyErrorKind};
+use super::policy::{JsonPath, PolicyError, PolicyErrorKind, bad, err};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -205,38 +205,30 @@ impl<'a> Context<'a> {
     }
 }
 
-fn err(path: &str, kind: PolicyErrorKind) -> PolicyError {
-    PolicyError { path: path.to_string(), kind }
-}
-
-fn bad(path: &str, msg: impl Into<String>) -> PolicyError {
-    err(path, PolicyErrorKind::BadValue(msg.into()))
-}
-
 /// Turns a JSON scalar into the string IAM compares: "Quotation marks are optional for
 /// numeric and Boolean values" (IAM UG grammar), so `false` and `"false"` are the same.
-fn scalar_text(v: &Value, path: &str) -> Result<String, PolicyError> {
+fn scalar_text<'v>(v: &'v Value, path: &JsonPath<'_>) -> Result<Cow<'v, str>, PolicyError> {
     match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Bool(b) => Ok(b.to_string()),
-        Value::Number(n) => Ok(n.to_string()),
+        Value::String(s) => Ok(Cow::Borrowed(s)),
+        Value::Bool(b) => Ok(Cow::Owned(b.to_string())),
+        Value::Number(n) => Ok(Cow::Owned(n.to_string())),
         _ => Err(err(path, PolicyErrorKind::WrongType("a string, number or boolean"))),
     }
 }
 
-fn value_list(v: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
+fn value_list<'v>(v: &'v Value, path: &JsonPath<'_>) -> Result<Vec<Cow<'v, str>>, PolicyError> {
     match v {
         Value::Array(items) => {
             if items.is_empty() {
                 return Err(bad(path, "empty value list"));
             }
-            items.iter().enumerate().map(|(i, it)| scalar_text(it, &format!("{path}[{i}]"))).collect()
+            items.iter().enumerate().map(|(i, it)| scalar_text(it, &JsonPath::Index(path, i))).collect()
         }
         other => Ok(vec![scalar_text(other, path)?]),
     }
 }
 
-fn no_variables(s: &str, path: &str) -> Result<(), PolicyError> {
+fn no_variables(s: &str, path: &JsonPath<'_>) -> Result<(), PolicyError> {
     if s.contains("${") {
         return Err(err(path, PolicyErrorKind::Unsupported("policy variables (${...}) are not modelled")));
     }
@@ -406,12 +398,16 @@ pub fn parse_date(s: &str) -> Option<i128> {
 impl ConditionBlock {
     /// Parses a `Condition` element; `path` names it in errors (e.g. `Statement[2].Condition`).
     pub fn parse(v: &Value, path: &str) -> Result<ConditionBlock, PolicyError> {
+        ConditionBlock::parse_at(v, &JsonPath::Root(path))
+    }
+
+    pub(crate) fn parse_at(v: &Value, path: &JsonPath<'_>) -> Result<ConditionBlock, PolicyError> {
         let Value::Object(ops) = v else {
             return Err(err(path, PolicyErrorKind::WrongType("an object")));
         };
         let mut clauses = Vec::new();
         for (op_name, body) in ops {
-            let op_path = format!("{path}.{op_name}");
+            let op_path = JsonPath::Field(path, op_name);
             let op = Operator::parse(op_name)
                 .ok_or_else(|| err(&op_path, PolicyErrorKind::Unsupported("unknown or unmodelled condition operator")))?;
             if op.family == OpFamily::Null && (op.if_exists || op.set != SetOp::None) {
@@ -424,7 +420,7 @@ impl ConditionBlock {
                 return Err(bad(&op_path, "operator has no condition keys"));
             }
             for (key, raw) in keys {
-                let key_path = format!("{op_path}.{key}");
+                let key_path = JsonPath::Field(&op_path, key);
                 if key.is_empty() {
                     return Err(bad(&key_path, "empty condition key"));
                 }
@@ -452,14 +448,14 @@ impl ConditionBlock {
     }
 }
 
-fn convert(op: Operator, texts: &[String], path: &str) -> Result<Values, PolicyError> {
+fn convert(op: Operator, texts: &[Cow<'_, str>], path: &JsonPath<'_>) -> Result<Values, PolicyError> {
     use OpFamily::*;
     Ok(match op.family {
         StringEquals => {
             for t in texts {
                 no_variables(t, path)?;
             }
-            Values::Strings(texts.iter().map(|t| t.as_str().into()).collect())
+            Values::Strings(texts.iter().map(|t| Box::from(&**t)).collect())
         }
         StringEqualsIgnoreCase => {
             for t in texts {

@@ -56,6 +56,10 @@ impl Pattern {
     /// parts are folded to lower case here so that matching only folds the input.
     pub fn new(source: &str, mode: MatchMode) -> Pattern {
         let folded: String = if mode == MatchMode::AsciiCaseInsensitive { source.to_ascii_lowercase() } else { source.to_string() };
+        if !source.contains(['*', '?']) {
+            // Most patterns are plain names and ARNs: what `classify` would make of their tokens, without them.
+            return Pattern { source: source.into(), mode, kind: Kind::Exact(folded.into_boxed_str()) };
+        }
         let chars: Vec<char> = folded.chars().collect();
         let mut toks: Vec<Tok> = Vec::with_capacity(chars.len());
         for (i, &c) in chars.iter().enumerate() {

@@ -157,12 +157,16 @@ pub struct BadContextValue {
 
 /// The request context with keys folded to lower case, as conditions see it.
 ///
-/// A request carries a handful of keys, so they are kept in a list rather than a map, and keys and values
-/// already in the right form are borrowed: building a context per request then allocates little.
+/// Built once per request, so it copies nothing: a request's own keys are borrowed as given (any case) and
+/// compared ignoring ASCII case, and the keys derived from the principal are kept inline.
 #[derive(Debug, Default)]
 pub struct Context<'a> {
-    /// Lower-case keys with their values, in insertion order; no key twice, no empty value list.
-    entries: Vec<(Cow<'a, str>, Cow<'a, [&'a str]>)>,
+    /// A request's own keys as given, with no key twice among those with values ([`Context::with_request`]).
+    given: &'a [(&'a str, &'a [&'a str])],
+    /// Keys derived from the principal (lower case) with their one value.
+    derived: [Option<(&'static str, [&'a str; 1])>; 2],
+    /// Keys added one by one, lower case, with their values; no empty value list.
+    added: Vec<(String, Vec<&'a str>)>,
 }
 
 impl<'a> Context<'a> {
@@ -171,37 +175,47 @@ impl<'a> Context<'a> {
         Context::default()
     }
 
-    /// An empty context with room for `keys` keys.
-    pub fn with_capacity(keys: usize) -> Self {
-        Context { entries: Vec::with_capacity(keys) }
+    /// A request's context: its keys (any case) with their values. Returns the first key that repeats an
+    /// earlier key with values, compared case-insensitively, as an error. A key with no values counts as absent
+    /// (MULTI: an empty data set).
+    pub fn with_request(given: &'a [(&'a str, &'a [&'a str])]) -> Result<Self, &'a str> {
+        for (index, (key, _)) in given.iter().enumerate() {
+            if given[..index].iter().any(|(earlier, values)| !values.is_empty() && earlier.eq_ignore_ascii_case(key)) {
+                return Err(key);
+            }
+        }
+        Ok(Context { given, ..Context::default() })
     }
 
     /// Adds `key` (any case) with its values; returns false when the key, compared
     /// case-insensitively, is already present. Empty value lists are not stored, so a key
     /// with no values counts as absent (MULTI: an empty data set).
-    pub fn insert(&mut self, key: &'a str, values: Vec<&'a str>) -> bool {
-        self.add(key, Cow::Owned(values))
-    }
-
-    /// As [`Context::insert`], with borrowed values.
-    pub fn insert_slice(&mut self, key: &'a str, values: &'a [&'a str]) -> bool {
-        self.add(key, Cow::Borrowed(values))
-    }
-
-    fn add(&mut self, key: &'a str, values: Cow<'a, [&'a str]>) -> bool {
-        let key = if key.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(key.to_ascii_lowercase()) } else { Cow::Borrowed(key) };
+    pub fn insert(&mut self, key: &str, values: Vec<&'a str>) -> bool {
+        let key = key.to_ascii_lowercase();
         if self.get(&key).is_some() {
             return false;
         }
         if !values.is_empty() {
-            self.entries.push((key, values));
+            self.added.push((key, values));
         }
         true
     }
 
+    /// Adds a key derived from the principal, lower case and not yet present, with its value.
+    pub(crate) fn derive(&mut self, key: &'static str, value: &'a str) {
+        let slot = self.derived.iter_mut().find(|slot| slot.is_none()).expect("a context derives at most two keys");
+        *slot = Some((key, [value]));
+    }
+
     /// Looks up a key that is already lower case.
     pub fn get(&self, lower_key: &str) -> Option<&[&'a str]> {
-        self.entries.iter().find(|(key, _)| key == lower_key).map(|(_, values)| &**values)
+        if let Some((_, values)) = self.given.iter().find(|(key, values)| !values.is_empty() && key.eq_ignore_ascii_case(lower_key)) {
+            return Some(values);
+        }
+        if let Some((_, values)) = self.derived.iter().flatten().find(|(key, _)| *key == lower_key) {
+            return Some(values);
+        }
+        self.added.iter().find(|(key, _)| key == lower_key).map(|(_, values)| values.as_slice())
     }
 }
 

@@ -710,20 +710,14 @@ fn sref(p: &LabelledPolicy, i: usize, s: &Statement) -> StatementRef {
 }
 
 fn build_context<'r>(req: &RequestView<'r>, caller: &Caller<'r>) -> Result<Context<'r>, RequestError> {
-    let mut ctx = Context::with_capacity(req.context.len() + 2);
-    for &(k, vs) in req.context {
-        if !ctx.insert_slice(k, vs) {
-            return Err(RequestError::Context(format!("key {k} given twice (key names are case-insensitive)")));
-        }
-    }
+    let mut ctx = Context::with_request(req.context)
+        .map_err(|k| RequestError::Context(format!("key {k} given twice (key names are case-insensitive)")))?;
     // Derived from the principal, not invented: these keys are fixed by who is calling.
     let derived = [("aws:principalarn", caller.principal_arn()), ("aws:principalaccount", caller.account())];
     for (k, v) in derived {
         let Some(v) = v else { continue };
         match ctx.get(k) {
-            None => {
-                ctx.insert(k, vec![v]);
-            }
+            None => ctx.derive(k, v),
             Some(given) if given == [v] => {}
             Some(given) => {
                 return Err(RequestError::Context(format!("{k} = {given:?} contradicts the principal ({v})")));
@@ -768,8 +762,21 @@ pub fn evaluate_view(world: &World, req: &RequestView<'_>, statements: bool) -> 
             return Err(RequestError::Action(format!("{action:?} is not of the form service:Action")));
         }
     }
-    let action_lc = action.to_ascii_lowercase();
-    let (kind, rpolicy, res_account) = resolve_resource(world, &action_lc, req)?;
+    // Actions are short: lower-cased on the stack, a decision allocates nothing for them.
+    let mut buffer = [0_u8; 64];
+    let long;
+    let action_lc: &str = match buffer.get_mut(..action.len()) {
+        Some(lowered) => {
+            lowered.copy_from_slice(action.as_bytes());
+            lowered.make_ascii_lowercase();
+            std::str::from_utf8(lowered).expect("lower-casing ASCII keeps UTF-8 valid")
+        }
+        None => {
+            long = action.to_ascii_lowercase();
+            &long
+        }
+    };
+    let (kind, rpolicy, res_account) = resolve_resource(world, action_lc, req)?;
     let ctx = build_context(req, &caller)?;
     let resource = req.resource;
     let cite = |p: &LabelledPolicy, i: usize, s: &Statement| Cited::new(statements.then(|| sref(p, i, s)));
@@ -862,7 +869,7 @@ pub fn evaluate_view(world: &World, req: &RequestView<'_>, statements: bool) -> 
             }
         }
     } else {
-        if kind == ResourceKind::Key && !KMS_CROSS_ACCOUNT.contains(&action_lc.as_str()) {
+        if kind == ResourceKind::Key && !KMS_CROSS_ACCOUNT.contains(&action_lc) {
             return Ok(implicit(Cited::default(), Why::KmsNotAcrossAccounts));
         }
         // XACCT: both the caller's account (identity policy) and the resource account

@@ -411,6 +411,8 @@ struct Column {
 /// One action of a column, with what its requests need to know about it, looked up once.
 struct ColumnAction {
     name: String,
+    /// The action's index among the distinct actions of every column, which rows key their requests by.
+    id: usize,
     /// The type of resource it acts on, if the action is known.
     resource: Option<crate::aws::actions::ResourceType>,
     /// Whether it is `s3:ListBucket`, whose requests carry `s3:prefix`.
@@ -430,6 +432,7 @@ impl Column {
             .map(|name| {
                 let known = crate::aws::actions::lookup(&name);
                 ColumnAction {
+                    id: 0,
                     resource: known.map(|known| known.resource),
                     lists: known.is_some_and(|known| known.name == "s3:ListBucket"),
                     confinable: capability::confinable(&name),
@@ -444,6 +447,16 @@ impl Column {
 }
 
 fn columns(deployment: &Deployment, kind: Columns) -> Vec<Column> {
+    let mut columns = columns_of(deployment, kind);
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+    for action in columns.iter_mut().flat_map(|column| column.s3_actions.iter_mut().chain(&mut column.kms_actions)) {
+        let next = ids.len();
+        action.id = *ids.entry(action.name.clone()).or_insert(next);
+    }
+    columns
+}
+
+fn columns_of(deployment: &Deployment, kind: Columns) -> Vec<Column> {
     let uses_kms = deployment.access_paths.iter().any(|path| path.kms_key_arn.is_some());
     match kind {
         Columns::Capabilities => capability::ALL
@@ -908,26 +921,25 @@ fn decide(world: &World, request: &RequestView<'_>, evidence: Evidence, reasons:
     Ok(Answer { outcome: verdict.outcome, refusal: reasons.refusal(request.action, verdict.rule), hop })
 }
 
-/// Requests already decided for one acting principal, by action and whether it was made over TLS; `None` for an
-/// action that makes no request on the path.
+/// Requests already decided for one acting principal, by action and whether it was made over TLS: at
+/// `2 * id + tls` of the action's [`ColumnAction::id`], `Some(None)` for an action that makes no request on the
+/// path.
 ///
-/// The evaluator is a function of the world and the request, so a remembered decision is the decision. Requests
-/// are keyed by the column's own action strings, which outlive the rows, so a lookup copies nothing; a row asks
-/// for a dozen actions at most, so a list is quicker than a map.
+/// The evaluator is a function of the world and the request, so a remembered decision is the decision.
 #[derive(Default)]
-struct Asked<'c> {
-    answers: Vec<(&'c str, bool, Option<Answer>)>,
+struct Asked {
+    answers: Vec<Option<Option<Answer>>>,
 }
 
 /// What one row has asked: every cell of a row starts from the same principal on the same path, and columns share
 /// requests (AssumeRole in every one, `s3:GetBucketLocation` or `kms:Decrypt` in several).
-struct RowAsked<'c, 's> {
+struct RowAsked<'s> {
     /// The row's AssumeRole request, once made.
     assume_role: Option<Answer>,
     /// The requests the row's principal makes itself, on a direct route.
-    direct: Asked<'c>,
+    direct: Asked,
     /// The requests of the path role's session, shared by the path's rows that assume it.
-    session: &'s mut Asked<'c>,
+    session: &'s mut Asked,
 }
 
 /// The request an action makes on the path's bucket or key, and the extra context it carries; `None` for an
@@ -943,13 +955,13 @@ fn action_request<'p>(requests: &'p PathRequests<'_>, action: &ColumnAction) -> 
 }
 
 #[allow(clippy::too_many_arguments)]
-fn cell<'c>(
+fn cell(
     world: &World,
     requests: &PathRequests<'_>,
     principal: &str,
     route: &Route,
-    column: &'c Column,
-    asked: &mut RowAsked<'c, '_>,
+    column: &Column,
+    asked: &mut RowAsked<'_>,
     evidence: Evidence,
     reasons: &mut Reasons,
 ) -> Result<Cell, ExplainError> {
@@ -1002,34 +1014,34 @@ fn cell<'c>(
             continue;
         }
         let tls = secure || via_s3;
-        let position = match cache.answers.iter().position(|(name, secure, _)| *name == action.name && *secure == tls) {
-            Some(position) => position,
-            None => {
-                let answer = match action_request(requests, action) {
-                    Some((resource, extra)) => {
-                        let (secure_transport, now) = ([if tls { "true" } else { "false" }], [EVALUATION_TIME]);
-                        let extra_value = [extra.map_or("", |(_, value)| value)];
-                        let context: [(&str, &[&str]); 3] = [
-                            ("aws:securetransport", &secure_transport),
-                            ("aws:currenttime", &now),
-                            (extra.map_or("", |(key, _)| key), &extra_value),
-                        ];
-                        let request = RequestView {
-                            principal: acting,
-                            action: &action.name,
-                            resource,
-                            resource_account: action.s3.then_some(path.bucket_owner.as_str()),
-                            context: &context[..if extra.is_some() { 3 } else { 2 }],
-                        };
-                        Some(decide(world, &request, evidence, reasons)?)
-                    }
-                    None => None,
-                };
-                cache.answers.push((&action.name, tls, answer));
-                cache.answers.len() - 1
-            }
-        };
-        let Some(answer) = &cache.answers[position].2 else { continue };
+        let slot = 2 * action.id + usize::from(tls);
+        if cache.answers.len() <= slot {
+            cache.answers.resize_with(slot + 1, || None);
+        }
+        if cache.answers[slot].is_none() {
+            let answer = match action_request(requests, action) {
+                Some((resource, extra)) => {
+                    let (secure_transport, now) = ([if tls { "true" } else { "false" }], [EVALUATION_TIME]);
+                    let extra_value = [extra.map_or("", |(_, value)| value)];
+                    let context: [(&str, &[&str]); 3] = [
+                        ("aws:securetransport", &secure_transport),
+                        ("aws:currenttime", &now),
+                        (extra.map_or("", |(key, _)| key), &extra_value),
+                    ];
+                    let request = RequestView {
+                        principal: acting,
+                        action: &action.name,
+                        resource,
+                        resource_account: action.s3.then_some(path.bucket_owner.as_str()),
+                        context: &context[..if extra.is_some() { 3 } else { 2 }],
+                    };
+                    Some(decide(world, &request, evidence, reasons)?)
+                }
+                None => None,
+            };
+            cache.answers[slot] = Some(answer);
+        }
+        let Some(Some(answer)) = &cache.answers[slot] else { continue };
         if answer.outcome == Outcome::Allow {
             allowed += 1;
         } else {

@@ -7,7 +7,8 @@
 //! plain HTTP, the caller's account's other principals, and an unrelated account.
 //!
 //! [`world`] is [`world_from_policies`] over [`policies::from_model`], and [`matrix`] is [`matrix_in`] over that
-//! world: the same matrix can be computed from what an emitted target grants. [`from_cloudformation`] and
+//! world, computed one path at a time by [`PathMatrix`] so that a large deployment's policies are never all in
+//! memory: the same matrix can be computed from what an emitted target grants. [`from_cloudformation`] and
 //! [`from_terraform`] read a module's template or Terraform files back into [`ModulePolicies`]. The readers read
 //! emitted files only, never the model, so a matrix from a target equals the model's only when the emitter kept
 //! the model's meaning.
@@ -793,20 +794,8 @@ fn path_rows(
     evidence: Evidence,
     reasons: &mut Reasons,
 ) -> Result<Vec<Row>, ExplainError> {
-    let requests = PathRequests::of(path);
-    // Every row that assumes the path's role then acts as the same session, so those rows share its requests.
-    let mut session = Asked::default();
-    planned_rows(path, callers)
-        .into_iter()
-        .map(|planned| {
-            let mut row = RowAsked { assume_role: None, direct: Asked::default(), session: &mut session };
-            let cells = columns
-                .iter()
-                .map(|column| cell(world, &requests, &planned.principal, &planned.route, column, &mut row, evidence, reasons))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Row { path: planned.label, principal: planned.principal, intended: planned.intended, access_path: Some(index), cells })
-        })
-        .collect()
+    let on_path = OnPath { world, requests: PathRequests::of(path), evidence };
+    evaluate_rows(&on_path, planned_rows(path, callers), Some(index), columns, reasons)
 }
 
 /// The rows about no path: an unrelated account through the first path's role, and directly on its bucket.
@@ -818,25 +807,45 @@ fn outsider_rows(
     evidence: Evidence,
     reasons: &mut Reasons,
 ) -> Result<Vec<Row>, ExplainError> {
-    let requests = PathRequests::of(first);
-    let mut session = Asked::default();
-    [
-        (
+    let row = |label: &str, route| PlannedRow { label: label.to_owned(), principal: outsider.to_owned(), route, intended: false };
+    let planned = vec![
+        row(
             "an unrelated account that knows the role and external ID",
             Route::AssumeRole { external_id: ExternalId::Right, secure: true, time: EVALUATION_TIME.to_owned() },
         ),
-        ("an unrelated account, directly on the bucket", Route::Direct),
-    ]
-    .into_iter()
-    .map(|(label, route)| {
-        let mut row = RowAsked { assume_role: None, direct: Asked::default(), session: &mut session };
-        let cells = columns
-            .iter()
-            .map(|column| cell(world, &requests, outsider, &route, column, &mut row, evidence, reasons))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Row { path: label.to_owned(), principal: outsider.to_owned(), intended: false, access_path: None, cells })
-    })
-    .collect()
+        row("an unrelated account, directly on the bucket", Route::Direct),
+    ];
+    let on_path = OnPath { world, requests: PathRequests::of(first), evidence };
+    evaluate_rows(&on_path, planned, None, columns, reasons)
+}
+
+/// What every cell of one path's rows is decided with.
+struct OnPath<'w, 'p> {
+    world: &'w World,
+    requests: PathRequests<'p>,
+    evidence: Evidence,
+}
+
+fn evaluate_rows(
+    on_path: &OnPath<'_, '_>,
+    planned: Vec<PlannedRow>,
+    access_path: Option<usize>,
+    columns: &[Column],
+    reasons: &mut Reasons,
+) -> Result<Vec<Row>, ExplainError> {
+    // Every row that assumes the path's role then acts as the same session, so those rows share its requests.
+    let mut session = Asked::default();
+    planned
+        .into_iter()
+        .map(|planned| {
+            let mut row = RowAsked { assume_role: None, direct: Asked::default(), session: &mut session };
+            let cells = columns
+                .iter()
+                .map(|column| cell(on_path, &planned.principal, &planned.route, column, &mut row, reasons))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Row { path: planned.label, principal: planned.principal, intended: planned.intended, access_path, cells })
+        })
+        .collect()
 }
 
 /// The parts of a path's requests that do not depend on the row or the action, worked out once per path.
@@ -954,17 +963,16 @@ fn action_request<'p>(requests: &'p PathRequests<'_>, action: &ColumnAction) -> 
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn cell(
-    world: &World,
-    requests: &PathRequests<'_>,
+    on_path: &OnPath<'_, '_>,
     principal: &str,
     route: &Route,
     column: &Column,
     asked: &mut RowAsked<'_>,
-    evidence: Evidence,
     reasons: &mut Reasons,
 ) -> Result<Cell, ExplainError> {
+    let OnPath { world, requests, evidence } = on_path;
+    let (world, evidence) = (*world, *evidence);
     let path = requests.path;
     let mut hops = Vec::new();
     let secure = match route {
@@ -1154,4 +1162,16 @@ impl Matrix {
 
 fn escape(text: &str) -> String {
     text.replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    /// Another thread may evaluate a range of paths, or the whole matrix, while the files are emitted.
+    #[test]
+    fn the_matrix_can_be_computed_on_another_thread() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<super::PathMatrix<'static>>();
+        shareable::<super::Matrix>();
+        shareable::<super::Callers>();
+    }
 }

@@ -342,7 +342,7 @@ fn empty_policy() -> Result<eval::PolicyDocument, ExplainError> {
 }
 
 /// How a module's documents become evaluator policies: JSON is parsed, a model document is resolved first.
-type Parse<'p, D> = &'p dyn Fn(String, &D) -> Result<LabelledPolicy, ExplainError>;
+type Parse<'p, D> = &'p mut dyn FnMut(String, &D) -> Result<LabelledPolicy, ExplainError>;
 
 fn parse_json(label: String, json: &serde_json::Value) -> Result<LabelledPolicy, ExplainError> {
     parse_policy(label, json)
@@ -350,9 +350,9 @@ fn parse_json(label: String, json: &serde_json::Value) -> Result<LabelledPolicy,
 
 fn add_module(world: &mut World, module: &ModulePolicies) -> Result<(), ExplainError> {
     for role in &module.roles {
-        add_role(world, module, role, &parse_json)?;
+        add_role(world, module, role, &mut parse_json)?;
     }
-    add_storage(world, module, &parse_json)
+    add_storage(world, module, &mut parse_json)
 }
 
 fn add_role<D>(world: &mut World, module: &ModulePolicies<D>, role: &RolePolicies<D>, parse: Parse<'_, D>) -> Result<(), ExplainError> {
@@ -698,7 +698,7 @@ impl<'d> PathMatrix<'d> {
         let mut base = World::new();
         let mut roles = BTreeMap::new();
         for (module_index, (module, resolver)) in modules.iter().zip(&resolvers).enumerate() {
-            add_storage(&mut base, module, &|label, document| parse_model_document(label, document, resolver))?;
+            add_storage(&mut base, module, &mut |label, document| parse_model_document(label, document, resolver))?;
             for (role_index, role) in module.roles.iter().enumerate() {
                 if roles.insert(role.arn.clone(), (module_index, role_index)).is_some() {
                     return Err(world_error(eval::WorldError::Duplicate(role.arn.clone())));
@@ -711,8 +711,9 @@ impl<'d> PathMatrix<'d> {
         // A role no path reaches is in no path's world; its policies are read all the same, so that one the
         // evaluator cannot read is the error it is in the whole world.
         let reached: BTreeSet<&str> = deployment.access_paths.iter().flat_map(|path| paths.path_roles(path)).collect();
+        let mut parsed = Parsed::default();
         for arn in paths.roles.keys().filter(|arn| !reached.contains(arn.as_str())) {
-            paths.add_role(&mut World::new(), arn)?;
+            paths.add_role(&mut World::new(), arn, &mut parsed)?;
         }
         Ok(paths)
     }
@@ -728,10 +729,11 @@ impl<'d> PathMatrix<'d> {
     /// Panics when `paths` reaches past the deployment's last access path.
     pub fn rows(&self, paths: Range<usize>) -> Result<Vec<Row>, ExplainError> {
         let mut reasons = Reasons::default();
+        let mut parsed = Parsed::default();
         let mut rows = Vec::new();
         for index in paths {
             let path = &self.deployment.access_paths[index];
-            let mut world = self.path_world(path)?;
+            let mut world = self.path_world(path, &mut parsed)?;
             let callers = add_path_callers(&mut world, &self.outside, path, &self.resolvers[0])?;
             rows.extend(path_rows(&world, path, index, &callers, &self.columns, self.evidence, &mut reasons)?);
         }
@@ -746,7 +748,7 @@ impl<'d> PathMatrix<'d> {
     /// Returns an error when a generated policy or request is not one the evaluator reads, which is a bug.
     pub fn outsider_rows(&self) -> Result<Vec<Row>, ExplainError> {
         let Some(first) = self.deployment.access_paths.first() else { return Ok(Vec::new()) };
-        let world = self.path_world(first)?;
+        let world = self.path_world(first, &mut Parsed::default())?;
         outsider_rows(&world, first, &self.outside.outsider, &self.columns, self.evidence, &mut Reasons::default())
     }
 
@@ -769,18 +771,61 @@ impl<'d> PathMatrix<'d> {
     }
 
     /// The world of one path's rows, without its callers.
-    fn path_world(&self, path: &AccessPath) -> Result<World, ExplainError> {
+    fn path_world(&self, path: &AccessPath, parsed: &mut Parsed<'d>) -> Result<World, ExplainError> {
         let mut world = self.base.clone();
         for arn in self.path_roles(path) {
-            self.add_role(&mut world, arn)?;
+            self.add_role(&mut world, arn, parsed)?;
         }
         Ok(world)
     }
 
-    fn add_role(&self, world: &mut World, arn: &str) -> Result<(), ExplainError> {
+    fn add_role(&self, world: &mut World, arn: &str, parsed: &mut Parsed<'d>) -> Result<(), ExplainError> {
         let (module_index, role_index) = self.roles[arn];
         let (module, resolver) = (&self.modules[module_index], &self.resolvers[module_index]);
-        add_role(world, module, &module.roles[role_index], &|label, document| parse_model_document(label, document, resolver))
+        add_role(world, module, &module.roles[role_index], &mut |label, document: &ModelDocument<'d>| match *document {
+            Some(document) => parsed.parse(module_index, label, document, resolver),
+            None => parse_policy(label, &policies::empty_policy()),
+        })
+    }
+}
+
+/// The documents parsed last, by module and model document.
+///
+/// Roles often carry the same document (every client without a prefix is granted alike), and one document
+/// resolved for one module always parses the same, so it is parsed once and shared.
+#[derive(Default)]
+struct Parsed<'d> {
+    /// The most recently used last; at most [`Parsed::RECENT`].
+    recent: Vec<(usize, &'d PolicyDocument, Arc<eval::PolicyDocument>)>,
+}
+
+impl<'d> Parsed<'d> {
+    /// Enough for the documents that repeat from path to path, few enough that a miss costs little.
+    const RECENT: usize = 8;
+
+    fn parse(
+        &mut self,
+        module: usize,
+        label: String,
+        document: &'d PolicyDocument,
+        resolver: &Resolver<'_>,
+    ) -> Result<LabelledPolicy, ExplainError> {
+        let known = self
+            .recent
+            .iter()
+            .position(|(known_module, known, _)| *known_module == module && (std::ptr::eq(*known, document) || *known == document));
+        if let Some(position) = known {
+            let entry = self.recent.remove(position);
+            let policy = LabelledPolicy::shared(label, Arc::clone(&entry.2));
+            self.recent.push(entry);
+            return Ok(policy);
+        }
+        let policy = parse_model_policy(label, document, resolver)?;
+        if self.recent.len() == Self::RECENT {
+            self.recent.remove(0);
+        }
+        self.recent.push((module, document, Arc::clone(&policy.doc)));
+        Ok(policy)
     }
 }
 

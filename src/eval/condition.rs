@@ -8,9 +8,9 @@
 //! `Null` tests presence.
 
 use super::pattern::{ArnPattern, MatchMode, Pattern};
-use super::policy::{PolicyError, PolicyErrorKind};
+use super::policy::{JsonPath, PolicyError, PolicyErrorKind, bad, err};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 /// The comparison family of a condition operator (without negation, set prefix or IfExists).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,69 +156,93 @@ pub struct BadContextValue {
 }
 
 /// The request context with keys folded to lower case, as conditions see it.
+///
+/// Built once per request, so it copies nothing: a request's own keys are borrowed as given (any case) and
+/// compared ignoring ASCII case, and the keys derived from the principal are kept inline.
 #[derive(Debug, Default)]
 pub struct Context<'a> {
-    map: BTreeMap<String, Vec<&'a str>>,
+    /// A request's own keys as given, with no key twice among those with values ([`Context::with_request`]).
+    given: &'a [(&'a str, &'a [&'a str])],
+    /// Keys derived from the principal (lower case) with their one value.
+    derived: [Option<(&'static str, [&'a str; 1])>; 2],
+    /// Keys added one by one, lower case, with their values; no empty value list.
+    added: Vec<(String, Vec<&'a str>)>,
 }
 
 impl<'a> Context<'a> {
     /// An empty context.
     pub fn new() -> Self {
-        Context { map: BTreeMap::new() }
+        Context::default()
+    }
+
+    /// A request's context: its keys (any case) with their values. Returns the first key that repeats an
+    /// earlier key with values, compared case-insensitively, as an error. A key with no values counts as absent
+    /// (MULTI: an empty data set).
+    pub fn with_request(given: &'a [(&'a str, &'a [&'a str])]) -> Result<Self, &'a str> {
+        for (index, (key, _)) in given.iter().enumerate() {
+            if given[..index].iter().any(|(earlier, values)| !values.is_empty() && earlier.eq_ignore_ascii_case(key)) {
+                return Err(key);
+            }
+        }
+        Ok(Context { given, ..Context::default() })
     }
 
     /// Adds `key` (any case) with its values; returns false when the key, compared
     /// case-insensitively, is already present. Empty value lists are not stored, so a key
     /// with no values counts as absent (MULTI: an empty data set).
     pub fn insert(&mut self, key: &str, values: Vec<&'a str>) -> bool {
-        let k = key.to_ascii_lowercase();
-        if self.map.contains_key(&k) {
+        let key = key.to_ascii_lowercase();
+        if self.get(&key).is_some() {
             return false;
         }
         if !values.is_empty() {
-            self.map.insert(k, values);
+            self.added.push((key, values));
         }
         true
     }
 
+    /// Adds a key derived from the principal, lower case and not yet present, with its value.
+    pub(crate) fn derive(&mut self, key: &'static str, value: &'a str) {
+        let slot = self.derived.iter_mut().find(|slot| slot.is_none()).expect("a context derives at most two keys");
+        *slot = Some((key, [value]));
+    }
+
     /// Looks up a key that is already lower case.
     pub fn get(&self, lower_key: &str) -> Option<&[&'a str]> {
-        self.map.get(lower_key).map(|v| v.as_slice())
+        if let Some((_, values)) = self.given.iter().find(|(key, values)| !values.is_empty() && key.eq_ignore_ascii_case(lower_key)) {
+            return Some(values);
+        }
+        if let Some((_, values)) = self.derived.iter().flatten().find(|(key, _)| *key == lower_key) {
+            return Some(values);
+        }
+        self.added.iter().find(|(key, _)| key == lower_key).map(|(_, values)| values.as_slice())
     }
-}
-
-fn err(path: &str, kind: PolicyErrorKind) -> PolicyError {
-    PolicyError { path: path.to_string(), kind }
-}
-
-fn bad(path: &str, msg: impl Into<String>) -> PolicyError {
-    err(path, PolicyErrorKind::BadValue(msg.into()))
 }
 
 /// Turns a JSON scalar into the string IAM compares: "Quotation marks are optional for
 /// numeric and Boolean values" (IAM UG grammar), so `false` and `"false"` are the same.
-fn scalar_text(v: &Value, path: &str) -> Result<String, PolicyError> {
+fn scalar_text<'v>(v: &'v Value, path: &JsonPath<'_>) -> Result<Cow<'v, str>, PolicyError> {
     match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Bool(b) => Ok(b.to_string()),
-        Value::Number(n) => Ok(n.to_string()),
+        Value::String(s) => Ok(Cow::Borrowed(s)),
+        Value::Bool(b) => Ok(Cow::Owned(b.to_string())),
+        Value::Number(n) => Ok(Cow::Owned(n.to_string())),
         _ => Err(err(path, PolicyErrorKind::WrongType("a string, number or boolean"))),
     }
 }
 
-fn value_list(v: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
+fn value_list<'v>(v: &'v Value, path: &JsonPath<'_>) -> Result<Vec<Cow<'v, str>>, PolicyError> {
     match v {
         Value::Array(items) => {
             if items.is_empty() {
                 return Err(bad(path, "empty value list"));
             }
-            items.iter().enumerate().map(|(i, it)| scalar_text(it, &format!("{path}[{i}]"))).collect()
+            items.iter().enumerate().map(|(i, it)| scalar_text(it, &JsonPath::Index(path, i))).collect()
         }
         other => Ok(vec![scalar_text(other, path)?]),
     }
 }
 
-fn no_variables(s: &str, path: &str) -> Result<(), PolicyError> {
+fn no_variables(s: &str, path: &JsonPath<'_>) -> Result<(), PolicyError> {
     if s.contains("${") {
         return Err(err(path, PolicyErrorKind::Unsupported("policy variables (${...}) are not modelled")));
     }
@@ -388,12 +412,16 @@ pub fn parse_date(s: &str) -> Option<i128> {
 impl ConditionBlock {
     /// Parses a `Condition` element; `path` names it in errors (e.g. `Statement[2].Condition`).
     pub fn parse(v: &Value, path: &str) -> Result<ConditionBlock, PolicyError> {
+        ConditionBlock::parse_at(v, &JsonPath::Root(path))
+    }
+
+    pub(crate) fn parse_at(v: &Value, path: &JsonPath<'_>) -> Result<ConditionBlock, PolicyError> {
         let Value::Object(ops) = v else {
             return Err(err(path, PolicyErrorKind::WrongType("an object")));
         };
         let mut clauses = Vec::new();
         for (op_name, body) in ops {
-            let op_path = format!("{path}.{op_name}");
+            let op_path = JsonPath::Field(path, op_name);
             let op = Operator::parse(op_name)
                 .ok_or_else(|| err(&op_path, PolicyErrorKind::Unsupported("unknown or unmodelled condition operator")))?;
             if op.family == OpFamily::Null && (op.if_exists || op.set != SetOp::None) {
@@ -406,7 +434,7 @@ impl ConditionBlock {
                 return Err(bad(&op_path, "operator has no condition keys"));
             }
             for (key, raw) in keys {
-                let key_path = format!("{op_path}.{key}");
+                let key_path = JsonPath::Field(&op_path, key);
                 if key.is_empty() {
                     return Err(bad(&key_path, "empty condition key"));
                 }
@@ -434,14 +462,14 @@ impl ConditionBlock {
     }
 }
 
-fn convert(op: Operator, texts: &[String], path: &str) -> Result<Values, PolicyError> {
+fn convert(op: Operator, texts: &[Cow<'_, str>], path: &JsonPath<'_>) -> Result<Values, PolicyError> {
     use OpFamily::*;
     Ok(match op.family {
         StringEquals => {
             for t in texts {
                 no_variables(t, path)?;
             }
-            Values::Strings(texts.iter().map(|t| t.as_str().into()).collect())
+            Values::Strings(texts.iter().map(|t| Box::from(&**t)).collect())
         }
         StringEqualsIgnoreCase => {
             for t in texts {

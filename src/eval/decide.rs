@@ -15,17 +15,25 @@ use std::sync::Arc;
 
 /// A policy document with the label that decisions cite
 /// (e.g. `role acme-ExtRole policy acme-ExtRole`).
+///
+/// The document is shared, so a world can be cloned, and one document attached to many principals, without
+/// copying it.
 #[derive(Clone, Debug)]
 pub struct LabelledPolicy {
     /// The label quoted in decisions.
     pub label: Arc<str>,
     /// The parsed document.
-    pub doc: PolicyDocument,
+    pub doc: Arc<PolicyDocument>,
 }
 
 impl LabelledPolicy {
     /// Pairs a label with a document.
     pub fn new(label: impl Into<String>, doc: PolicyDocument) -> LabelledPolicy {
+        LabelledPolicy::shared(label, Arc::new(doc))
+    }
+
+    /// Pairs a label with a document that other policies may share.
+    pub fn shared(label: impl Into<String>, doc: Arc<PolicyDocument>) -> LabelledPolicy {
         LabelledPolicy { label: Arc::from(label.into()), doc }
     }
 }
@@ -111,8 +119,9 @@ impl std::error::Error for WorldError {}
 pub struct World {
     users: BTreeMap<String, User>,
     roles: BTreeMap<String, Role>,
-    /// (account, role name) -> role ARN, because session ARNs drop the role path.
-    role_names: BTreeMap<(String, String), String>,
+    /// account -> role name -> role ARN, because session ARNs drop the role path. Nested so that a lookup
+    /// by borrowed account and name allocates nothing.
+    role_names: BTreeMap<String, BTreeMap<String, String>>,
     buckets: BTreeMap<String, Bucket>,
     keys: BTreeMap<String, Key>,
 }
@@ -123,8 +132,16 @@ fn is_account_id(s: &str) -> bool {
 
 /// Splits `arn:partition:service:region:account:resource`.
 fn arn_parts(arn: &str) -> Option<[&str; 6]> {
-    let mut it = arn.splitn(6, ':');
-    let p = [it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?];
+    // As `splitn(6, ':')`, by a plain byte scan: every request splits two ARNs, and ARNs are short enough that a
+    // general substring search costs more than the scan.
+    let mut p = [""; 6];
+    let mut start = 0;
+    for part in p.iter_mut().take(5) {
+        let end = start + arn.as_bytes()[start..].iter().position(|&b| b == b':')?;
+        *part = &arn[start..end];
+        start = end + 1;
+    }
+    p[5] = &arn[start..];
     (p[0] == "arn" && !p[1].is_empty()).then_some(p)
 }
 
@@ -165,11 +182,10 @@ impl World {
         for pol in &policies {
             check(pol, PolicyKind::Identity)?;
         }
-        let key = (p[4].to_string(), name.to_string());
-        if self.roles.contains_key(arn) || self.role_names.contains_key(&key) {
+        if self.roles.contains_key(arn) || self.role_by_name(p[4], name).is_some() {
             return Err(WorldError::Duplicate(arn.into()));
         }
-        self.role_names.insert(key, arn.to_string());
+        self.role_names.entry(p[4].to_string()).or_default().insert(name.to_string(), arn.to_string());
         self.roles
             .insert(arn.to_string(), Role { arn: arn.to_string(), account: p[4].to_string(), name: name.to_string(), trust, policies });
         Ok(())
@@ -228,7 +244,7 @@ impl World {
     }
 
     fn role_by_name(&self, account: &str, name: &str) -> Option<&Role> {
-        self.role_names.get(&(account.to_string(), name.to_string())).and_then(|arn| self.roles.get(arn))
+        self.role_names.get(account).and_then(|names| names.get(name)).and_then(|arn| self.roles.get(arn))
     }
 }
 
@@ -248,6 +264,22 @@ pub struct Request {
     /// `aws:PrincipalArn` and `aws:PrincipalAccount`, which are derived from the principal
     /// when absent and must agree with it when present.
     pub context: BTreeMap<String, Vec<String>>,
+}
+
+/// A [`Request`] made of borrowed parts, for callers that decide many requests and would otherwise copy every
+/// part of each into a [`Request`]. Its context keys may be given in any case, like a [`Request`]'s.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestView<'a> {
+    /// As [`Request::principal`].
+    pub principal: &'a str,
+    /// As [`Request::action`].
+    pub action: &'a str,
+    /// As [`Request::resource`].
+    pub resource: &'a str,
+    /// As [`Request::resource_account`].
+    pub resource_account: Option<&'a str>,
+    /// As [`Request::context`]: each key with its values.
+    pub context: &'a [(&'a str, &'a [&'a str])],
 }
 
 /// Why a request could not be evaluated (an input problem, not a decision).
@@ -547,31 +579,31 @@ fn resolve_caller<'w>(world: &'w World, p: &'w str) -> Result<Caller<'w>, Reques
 }
 
 /// The resource policy, the resource kind and the resource account for a request.
-fn resolve_resource<'w>(
-    world: &'w World,
+fn resolve_resource<'a>(
+    world: &'a World,
     action_lc: &str,
-    req: &Request,
-) -> Result<(ResourceKind, Option<&'w LabelledPolicy>, String), RequestError> {
+    req: &RequestView<'a>,
+) -> Result<(ResourceKind, Option<&'a LabelledPolicy>, &'a str), RequestError> {
     let service = action_lc.split(':').next().unwrap_or_default();
-    let given = req.resource_account.as_deref();
+    let given = req.resource_account;
     if let Some(a) = given.filter(|a| !is_account_id(a)) {
         return Err(RequestError::Resource(format!("resource account {a:?} is not a 12-digit account ID")));
     }
-    let agree = |known: &str| -> Result<String, RequestError> {
+    let agree = |known: &'a str| -> Result<&'a str, RequestError> {
         match given {
             Some(a) if a != known => {
                 Err(RequestError::Resource(format!("resource account {a} contradicts the owner {known} known for {}", req.resource)))
             }
-            _ => Ok(known.to_string()),
+            _ => Ok(known),
         }
     };
-    let r = req.resource.as_str();
+    let r = req.resource;
     if r == "*" {
         let acct = given.ok_or_else(|| RequestError::Resource("resource \"*\" needs a resource account".into()))?;
         if S3_BUCKET_ACTIONS.contains(&action_lc) || S3_OBJECT_ACTIONS.contains(&action_lc) {
             return Err(RequestError::Resource(format!("{} needs a bucket or object ARN, not \"*\"", req.action)));
         }
-        return Ok((ResourceKind::None, None, acct.to_string()));
+        return Ok((ResourceKind::None, None, acct));
     }
     let p = arn_parts(r).ok_or_else(|| RequestError::Resource(format!("malformed ARN {r:?}")))?;
     match p[2] {
@@ -603,7 +635,7 @@ fn resolve_resource<'w>(
                     let acct = given.ok_or_else(|| {
                         RequestError::Resource(format!("bucket {bucket} is not in the world and no resource account was given"))
                     })?;
-                    Ok((kind, None, acct.to_string()))
+                    Ok((kind, None, acct))
                 }
             }
         }
@@ -628,7 +660,7 @@ fn resolve_resource<'w>(
                 return Err(RequestError::Resource(format!("{} needs an S3 bucket or object ARN", req.action)));
             }
             let acct = if p[4].is_empty() {
-                given.ok_or_else(|| RequestError::Resource(format!("{r} has no account and no resource account was given")))?.to_string()
+                given.ok_or_else(|| RequestError::Resource(format!("{r} has no account and no resource account was given")))?
             } else {
                 agree(p[4])?
             };
@@ -651,25 +683,41 @@ fn applies(s: &Statement, action: &str, resource: &str, ctx: &Context<'_>) -> Re
     s.condition.eval(ctx).map_err(RequestError::ContextValue)
 }
 
+/// The statements that matched in one role of a decision: how many, and which when the caller wants them cited.
+#[derive(Default)]
+struct Cited {
+    count: usize,
+    statements: Vec<StatementRef>,
+}
+
+impl Cited {
+    fn new(statement: Option<StatementRef>) -> Cited {
+        Cited { count: 1, statements: statement.into_iter().collect() }
+    }
+
+    fn extend(&mut self, other: Cited) {
+        self.count += other.count;
+        self.statements.extend(other.statements);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
 fn sref(p: &LabelledPolicy, i: usize, s: &Statement) -> StatementRef {
     StatementRef { policy: p.label.clone(), index: i, sid: s.sid.clone(), effect: s.effect }
 }
 
-fn build_context<'r>(req: &'r Request, caller: &Caller<'r>) -> Result<Context<'r>, RequestError> {
-    let mut ctx = Context::new();
-    for (k, vs) in &req.context {
-        if !ctx.insert(k, vs.iter().map(String::as_str).collect()) {
-            return Err(RequestError::Context(format!("key {k} given twice (key names are case-insensitive)")));
-        }
-    }
+fn build_context<'r>(req: &RequestView<'r>, caller: &Caller<'r>) -> Result<Context<'r>, RequestError> {
+    let mut ctx = Context::with_request(req.context)
+        .map_err(|k| RequestError::Context(format!("key {k} given twice (key names are case-insensitive)")))?;
     // Derived from the principal, not invented: these keys are fixed by who is calling.
     let derived = [("aws:principalarn", caller.principal_arn()), ("aws:principalaccount", caller.account())];
     for (k, v) in derived {
         let Some(v) = v else { continue };
         match ctx.get(k) {
-            None => {
-                ctx.insert(k, vec![v]);
-            }
+            None => ctx.derive(k, v),
             Some(given) if given == [v] => {}
             Some(given) => {
                 return Err(RequestError::Context(format!("{k} = {given:?} contradicts the principal ({v})")));
@@ -688,30 +736,73 @@ fn build_context<'r>(req: &'r Request, caller: &Caller<'r>) -> Result<Context<'r
 /// it; cross-account needs an identity Allow and a resource-policy Allow (direct or
 /// account), and KMS only for the operations KMS supports across accounts.
 pub fn evaluate(world: &World, req: &Request) -> Result<Decision, RequestError> {
-    let caller = resolve_caller(world, &req.principal)?;
-    let action = req.action.as_str();
+    let values: Vec<(&str, Vec<&str>)> =
+        req.context.iter().map(|(key, values)| (key.as_str(), values.iter().map(String::as_str).collect())).collect();
+    let context: Vec<(&str, &[&str])> = values.iter().map(|(key, values)| (*key, values.as_slice())).collect();
+    let view = RequestView {
+        principal: &req.principal,
+        action: &req.action,
+        resource: &req.resource,
+        resource_account: req.resource_account.as_deref(),
+        context: &context,
+    };
+    let verdict = evaluate_view(world, &view, true)?;
+    Ok(Decision { outcome: verdict.outcome, statements: verdict.statements, reason: verdict.rule.reason(&req.action) })
+}
+
+/// Decides one request given by borrowed parts, as [`evaluate`] does, but leaves the reason as the rule that
+/// decided ([`Rule::reason`] formats it) and, with `statements` false, cites no statements: a caller that decides
+/// many requests and wants only their outcomes then copies nothing.
+pub fn evaluate_view(world: &World, req: &RequestView<'_>, statements: bool) -> Result<Verdict, RequestError> {
+    let caller = resolve_caller(world, req.principal)?;
+    let action = req.action;
     match action.split_once(':') {
         Some((svc, name)) if !svc.is_empty() && !name.is_empty() && !action.contains(['*', '?']) => {}
         _ => {
             return Err(RequestError::Action(format!("{action:?} is not of the form service:Action")));
         }
     }
-    let action_lc = action.to_ascii_lowercase();
-    let (kind, rpolicy, res_account) = resolve_resource(world, &action_lc, req)?;
+    // Actions are short: lower-cased on the stack, a decision allocates nothing for them.
+    let mut buffer = [0_u8; 64];
+    let long;
+    let action_lc: &str = match buffer.get_mut(..action.len()) {
+        Some(lowered) => {
+            lowered.copy_from_slice(action.as_bytes());
+            lowered.make_ascii_lowercase();
+            std::str::from_utf8(lowered).expect("lower-casing ASCII keeps UTF-8 valid")
+        }
+        None => {
+            long = action.to_ascii_lowercase();
+            &long
+        }
+    };
+    let (kind, rpolicy, res_account) = resolve_resource(world, action_lc, req)?;
     let ctx = build_context(req, &caller)?;
-    let resource = req.resource.as_str();
+    let resource = req.resource;
+    let cite = |p: &LabelledPolicy, i: usize, s: &Statement| Cited::new(statements.then(|| sref(p, i, s)));
 
-    let mut denies: Vec<StatementRef> = Vec::new();
-    let mut id_allows: Vec<StatementRef> = Vec::new();
-    let mut rp_direct: Vec<StatementRef> = Vec::new();
-    let mut rp_account: Vec<StatementRef> = Vec::new();
+    let policy = match kind {
+        ResourceKind::Trust => "trust policy",
+        ResourceKind::Key => "key policy",
+        ResourceKind::Bucket => "bucket policy",
+        ResourceKind::None => "resource policy",
+    };
+    let verdict = |outcome, why, mut a: Cited, b: Cited| {
+        a.extend(b);
+        Verdict { outcome, rule: Rule { why, policy }, statements: a.statements }
+    };
+
+    let mut denies = Cited::default();
+    let mut id_allows = Cited::default();
+    let mut rp_direct = Cited::default();
+    let mut rp_account = Cited::default();
 
     for pol in caller.identity_policies() {
         for (i, s) in pol.doc.statements.iter().enumerate() {
             if applies(s, action, resource, &ctx)? {
                 match s.effect {
-                    Effect::Deny => denies.push(sref(pol, i, s)),
-                    Effect::Allow => id_allows.push(sref(pol, i, s)),
+                    Effect::Deny => denies.extend(cite(pol, i, s)),
+                    Effect::Allow => id_allows.extend(cite(pol, i, s)),
                 }
             }
         }
@@ -727,40 +818,27 @@ pub fn evaluate(world: &World, req: &Request) -> Result<Decision, RequestError> 
             }
             match (s.effect, pm) {
                 // A Deny naming the caller's account applies to everyone in it.
-                (Effect::Deny, _) => denies.push(sref(pol, i, s)),
-                (Effect::Allow, PrincipalMatch::Direct) => rp_direct.push(sref(pol, i, s)),
-                (Effect::Allow, PrincipalMatch::Account) => rp_account.push(sref(pol, i, s)),
+                (Effect::Deny, _) => denies.extend(cite(pol, i, s)),
+                (Effect::Allow, PrincipalMatch::Direct) => rp_direct.extend(cite(pol, i, s)),
+                (Effect::Allow, PrincipalMatch::Account) => rp_account.extend(cite(pol, i, s)),
             }
         }
     }
 
     if !denies.is_empty() {
-        return Ok(Decision { outcome: Outcome::ExplicitDeny, statements: denies, reason: "explicit deny overrides any allow".into() });
+        return Ok(verdict(Outcome::ExplicitDeny, Why::ExplicitDeny, denies, Cited::default()));
     }
 
-    let rp_name = match kind {
-        ResourceKind::Trust => "trust policy",
-        ResourceKind::Key => "key policy",
-        ResourceKind::Bucket => "bucket policy",
-        ResourceKind::None => "resource policy",
-    };
-    let allow = |mut a: Vec<StatementRef>, b: Vec<StatementRef>, reason: &str| Decision {
-        outcome: Outcome::Allow,
-        statements: {
-            a.extend(b);
-            a
-        },
-        reason: reason.to_string(),
-    };
-    let implicit = |statements: Vec<StatementRef>, reason: String| Decision { outcome: Outcome::ImplicitDeny, statements, reason };
+    let allow = |a: Cited, b: Cited, why: Why| verdict(Outcome::Allow, why, a, b);
+    let implicit = |cited: Cited, why: Why| verdict(Outcome::ImplicitDeny, why, cited, Cited::default());
 
     let Some(caller_account) = caller.account() else {
         // Service principals have no identity policies: only a resource policy naming
         // the service can grant.
         return Ok(if !rp_direct.is_empty() {
-            allow(Vec::new(), rp_direct, &format!("{rp_name} allows the service principal"))
+            allow(Cited::default(), rp_direct, Why::ServiceAllowed)
         } else {
-            implicit(Vec::new(), format!("{rp_name} does not allow this service principal"))
+            implicit(Cited::default(), Why::ServiceNotAllowed)
         });
     };
 
@@ -770,50 +848,108 @@ pub fn evaluate(world: &World, req: &Request) -> Result<Decision, RequestError> 
                 // DENYALLOW: trust and key policies must explicitly allow the principal;
                 // naming the account only enables the account's IAM policies.
                 if !rp_direct.is_empty() {
-                    return Ok(allow(id_allows, rp_direct, &format!("{rp_name} allows this principal directly")));
+                    return Ok(allow(id_allows, rp_direct, Why::DirectlyAllowed));
                 }
                 if !rp_account.is_empty() && !id_allows.is_empty() {
-                    return Ok(allow(id_allows, rp_account, &format!("{rp_name} delegates to the account and an identity policy allows")));
+                    return Ok(allow(id_allows, rp_account, Why::DelegatedAndAllowed));
                 }
                 if !rp_account.is_empty() {
-                    return Ok(implicit(rp_account, format!("{rp_name} delegates to the account but no identity policy allows {action}")));
+                    return Ok(implicit(rp_account, Why::DelegatedNotAllowed));
                 }
-                Ok(implicit(id_allows, format!("{rp_name} does not allow this principal (an identity allow alone is not enough)")))
+                Ok(implicit(id_allows, Why::NotNamed))
             }
             ResourceKind::Bucket | ResourceKind::None => {
                 // EVAL: within one account, an allow in either the identity or the
                 // resource policy suffices; naming only the account root grants nothing.
                 if !id_allows.is_empty() || !rp_direct.is_empty() {
-                    return Ok(allow(id_allows, rp_direct, "same account: allowed by an identity or resource policy"));
+                    return Ok(allow(id_allows, rp_direct, Why::SameAccountAllowed));
                 }
-                let reason = if rp_account.is_empty() {
-                    format!("no identity policy allows {action} and no {rp_name} names this principal")
-                } else {
-                    format!("{rp_name} names only the account root (a delegation) and no identity policy allows {action}")
-                };
-                Ok(implicit(rp_account, reason))
+                let why = if rp_account.is_empty() { Why::SameAccountNothing } else { Why::SameAccountRootOnly };
+                Ok(implicit(rp_account, why))
             }
         }
     } else {
-        if kind == ResourceKind::Key && !KMS_CROSS_ACCOUNT.contains(&action_lc.as_str()) {
-            return Ok(implicit(Vec::new(), format!("{action} cannot be used on a KMS key in another account")));
+        if kind == ResourceKind::Key && !KMS_CROSS_ACCOUNT.contains(&action_lc) {
+            return Ok(implicit(Cited::default(), Why::KmsNotAcrossAccounts));
         }
         // XACCT: both the caller's account (identity policy) and the resource account
         // (resource policy, naming the caller or its account) must allow.
         let mut rp = rp_direct;
         rp.extend(rp_account);
         match (id_allows.is_empty(), rp.is_empty()) {
-            (false, false) => Ok(allow(id_allows, rp, "cross-account: identity policy and resource policy both allow")),
-            (true, true) => Ok(implicit(Vec::new(), format!("cross-account: neither an identity policy nor the {rp_name} allows"))),
-            (true, false) => Ok(implicit(rp, format!("cross-account: no identity policy allows {action}"))),
+            (false, false) => Ok(allow(id_allows, rp, Why::CrossAccountAllowed)),
+            (true, true) => Ok(implicit(Cited::default(), Why::CrossAccountNeither)),
+            (true, false) => Ok(implicit(rp, Why::CrossAccountNoIdentity)),
             (false, true) => {
-                let why = if rpolicy.is_none() {
-                    format!("cross-account: there is no {rp_name} to allow it")
-                } else {
-                    format!("cross-account: {rp_name} does not allow")
-                };
-                Ok(implicit(id_allows, why))
+                Ok(implicit(id_allows, if rpolicy.is_none() { Why::CrossAccountNoPolicy } else { Why::CrossAccountNotAllowed }))
             }
+        }
+    }
+}
+
+/// A [`Decision`] with its reason still the rule that decided, for callers that format each reason once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// Allow, ExplicitDeny or ImplicitDeny.
+    pub outcome: Outcome,
+    /// The rule that decided.
+    pub rule: Rule,
+    /// As [`Decision::statements`]; empty when the caller asked for none.
+    pub statements: Vec<StatementRef>,
+}
+
+/// The rule that decided a request: with the request's action, it makes [`Decision::reason`]. Many requests are
+/// decided by the same few rules, so a caller that decides many can keep one text per rule and action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Rule {
+    why: Why,
+    /// The governing resource policy, as the reason names it.
+    policy: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Why {
+    ExplicitDeny,
+    ServiceAllowed,
+    ServiceNotAllowed,
+    DirectlyAllowed,
+    DelegatedAndAllowed,
+    DelegatedNotAllowed,
+    NotNamed,
+    SameAccountAllowed,
+    SameAccountNothing,
+    SameAccountRootOnly,
+    KmsNotAcrossAccounts,
+    CrossAccountAllowed,
+    CrossAccountNeither,
+    CrossAccountNoIdentity,
+    CrossAccountNoPolicy,
+    CrossAccountNotAllowed,
+}
+
+impl Rule {
+    /// The reason a decision by this rule gives for a request for `action`.
+    pub fn reason(&self, action: &str) -> String {
+        let policy = self.policy;
+        match self.why {
+            Why::ExplicitDeny => "explicit deny overrides any allow".to_owned(),
+            Why::ServiceAllowed => format!("{policy} allows the service principal"),
+            Why::ServiceNotAllowed => format!("{policy} does not allow this service principal"),
+            Why::DirectlyAllowed => format!("{policy} allows this principal directly"),
+            Why::DelegatedAndAllowed => format!("{policy} delegates to the account and an identity policy allows"),
+            Why::DelegatedNotAllowed => format!("{policy} delegates to the account but no identity policy allows {action}"),
+            Why::NotNamed => format!("{policy} does not allow this principal (an identity allow alone is not enough)"),
+            Why::SameAccountAllowed => "same account: allowed by an identity or resource policy".to_owned(),
+            Why::SameAccountNothing => format!("no identity policy allows {action} and no {policy} names this principal"),
+            Why::SameAccountRootOnly => {
+                format!("{policy} names only the account root (a delegation) and no identity policy allows {action}")
+            }
+            Why::KmsNotAcrossAccounts => format!("{action} cannot be used on a KMS key in another account"),
+            Why::CrossAccountAllowed => "cross-account: identity policy and resource policy both allow".to_owned(),
+            Why::CrossAccountNeither => format!("cross-account: neither an identity policy nor the {policy} allows"),
+            Why::CrossAccountNoIdentity => format!("cross-account: no identity policy allows {action}"),
+            Why::CrossAccountNoPolicy => format!("cross-account: there is no {policy} to allow it"),
+            Why::CrossAccountNotAllowed => format!("cross-account: {policy} does not allow"),
         }
     }
 }

@@ -19,7 +19,8 @@ pub mod policy;
 mod tests;
 
 pub use decide::{
-    Bucket, Decision, Key, LabelledPolicy, Outcome, Request, RequestError, Role, StatementRef, User, World, WorldError, evaluate,
+    Bucket, Decision, Key, LabelledPolicy, Outcome, Request, RequestError, RequestView, Role, Rule, StatementRef, User, Verdict, World,
+    WorldError, evaluate, evaluate_view,
 };
 pub use file::{EvalFile, Expect, FileError, FileRequest, RequestResult, load, render_report, run};
 pub use policy::{Effect, PolicyDocument, PolicyError, PolicyErrorKind, PolicyKind};

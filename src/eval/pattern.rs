@@ -35,8 +35,9 @@ enum Tok {
 enum Kind {
     /// The pattern is a lone `*` that matches everything.
     Everything,
-    /// No wildcard: plain equality.
-    Exact(Box<str>),
+    /// No wildcard: plain equality with the source (ignoring ASCII case when folding, which is the same as
+    /// comparing the folded source, so it is not kept twice).
+    Exact,
     /// A literal followed by one colon-crossing `*`: a prefix test.
     Prefix(Box<str>),
     /// General case, simulated as an NFA over token positions.
@@ -55,6 +56,10 @@ impl Pattern {
     /// Compiles `source` for `mode`; in [`MatchMode::AsciiCaseInsensitive`] the literal
     /// parts are folded to lower case here so that matching only folds the input.
     pub fn new(source: &str, mode: MatchMode) -> Pattern {
+        if !source.contains(['*', '?']) {
+            // Most patterns are plain names and ARNs: what `classify` would make of their tokens, without them.
+            return Pattern { source: source.into(), mode, kind: Kind::Exact };
+        }
         let folded: String = if mode == MatchMode::AsciiCaseInsensitive { source.to_ascii_lowercase() } else { source.to_string() };
         let chars: Vec<char> = folded.chars().collect();
         let mut toks: Vec<Tok> = Vec::with_capacity(chars.len());
@@ -77,7 +82,7 @@ impl Pattern {
             }
             toks.push(tok);
         }
-        let kind = classify(&toks, &folded);
+        let kind = classify(&toks);
         Pattern { source: source.into(), mode, kind }
     }
 
@@ -88,7 +93,7 @@ impl Pattern {
 
     /// True when the pattern contains `*` or `?`.
     pub fn has_wildcard(&self) -> bool {
-        !matches!(self.kind, Kind::Exact(_))
+        !matches!(self.kind, Kind::Exact)
     }
 
     /// Tests `input` against the whole pattern (patterns are anchored at both ends).
@@ -96,12 +101,9 @@ impl Pattern {
         let fold = self.mode == MatchMode::AsciiCaseInsensitive;
         match &self.kind {
             Kind::Everything => true,
-            Kind::Exact(s) => {
-                if fold {
-                    s.eq_ignore_ascii_case(input)
-                } else {
-                    **s == *input
-                }
+            Kind::Exact => {
+                let s = &self.source;
+                if fold { s.eq_ignore_ascii_case(input) } else { **s == *input }
             }
             Kind::Prefix(p) => {
                 input.len() >= p.len()
@@ -119,10 +121,10 @@ impl Pattern {
     }
 }
 
-fn classify(toks: &[Tok], folded: &str) -> Kind {
+fn classify(toks: &[Tok]) -> Kind {
     let wildcards = toks.iter().filter(|t| !matches!(t, Tok::Char(_))).count();
     if wildcards == 0 {
-        return Kind::Exact(folded.into());
+        return Kind::Exact;
     }
     if toks.len() == 1 && toks[0] == (Tok::Star { colon: true }) {
         return Kind::Everything;

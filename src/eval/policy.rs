@@ -152,18 +152,42 @@ pub struct PolicyDocument {
     pub statements: Vec<Statement>,
 }
 
-fn err(path: &str, kind: PolicyErrorKind) -> PolicyError {
+/// Where an element sits in a policy document, as errors name it (`Statement[2].Condition`).
+///
+/// Written out only when an error needs it: a large deployment's policies have hundreds of thousands of
+/// elements, and formatting each one's path cost more than parsing it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum JsonPath<'a> {
+    /// A path given whole.
+    Root(&'a str),
+    /// A member of an object: `parent.name`.
+    Field(&'a JsonPath<'a>, &'a str),
+    /// An element of an array: `parent[index]`.
+    Index(&'a JsonPath<'a>, usize),
+}
+
+impl fmt::Display for JsonPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JsonPath::Root(path) => f.write_str(path),
+            JsonPath::Field(parent, name) => write!(f, "{parent}.{name}"),
+            JsonPath::Index(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
+
+pub(crate) fn err(path: &(impl fmt::Display + ?Sized), kind: PolicyErrorKind) -> PolicyError {
     PolicyError { path: path.to_string(), kind }
 }
 
-fn bad(path: &str, msg: impl Into<String>) -> PolicyError {
+pub(crate) fn bad(path: &(impl fmt::Display + ?Sized), msg: impl Into<String>) -> PolicyError {
     err(path, PolicyErrorKind::BadValue(msg.into()))
 }
 
 /// A string or a non-empty array of strings.
-fn strings(v: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
+fn strings<'v>(v: &'v Value, path: &JsonPath<'_>) -> Result<Vec<&'v str>, PolicyError> {
     match v {
-        Value::String(s) => Ok(vec![s.clone()]),
+        Value::String(s) => Ok(vec![s.as_str()]),
         Value::Array(items) => {
             if items.is_empty() {
                 return Err(bad(path, "empty list"));
@@ -172,8 +196,8 @@ fn strings(v: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
                 .iter()
                 .enumerate()
                 .map(|(i, it)| match it {
-                    Value::String(s) => Ok(s.clone()),
-                    _ => Err(err(&format!("{path}[{i}]"), PolicyErrorKind::WrongType("a string"))),
+                    Value::String(s) => Ok(s.as_str()),
+                    _ => Err(err(&JsonPath::Index(path, i), PolicyErrorKind::WrongType("a string"))),
                 })
                 .collect()
         }
@@ -181,10 +205,10 @@ fn strings(v: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
     }
 }
 
-fn parse_actions(v: &Value, path: &str, not: bool) -> Result<PatternSet, PolicyError> {
+fn parse_actions(v: &Value, path: &JsonPath<'_>, not: bool) -> Result<PatternSet, PolicyError> {
     let mut patterns = Vec::new();
-    for (i, a) in strings(v, path)?.iter().enumerate() {
-        let p = if v.is_array() { format!("{path}[{i}]") } else { path.to_string() };
+    for (i, a) in strings(v, path)?.into_iter().enumerate() {
+        let p = if v.is_array() { JsonPath::Index(path, i) } else { *path };
         // ACTION: an action is `service:name`; IAM rejects a name without its service
         // prefix when the policy is saved (research note pitfall 16).
         if a != "*" {
@@ -204,10 +228,10 @@ fn parse_actions(v: &Value, path: &str, not: bool) -> Result<PatternSet, PolicyE
     Ok(PatternSet { not, patterns })
 }
 
-fn parse_resources(v: &Value, path: &str, not: bool) -> Result<PatternSet, PolicyError> {
+fn parse_resources(v: &Value, path: &JsonPath<'_>, not: bool) -> Result<PatternSet, PolicyError> {
     let mut patterns = Vec::new();
-    for (i, r) in strings(v, path)?.iter().enumerate() {
-        let p = if v.is_array() { format!("{path}[{i}]") } else { path.to_string() };
+    for (i, r) in strings(v, path)?.into_iter().enumerate() {
+        let p = if v.is_array() { JsonPath::Index(path, i) } else { *path };
         if r.contains("${") {
             return Err(err(&p, PolicyErrorKind::Unsupported("policy variables (${...}) are not modelled")));
         }
@@ -230,7 +254,7 @@ fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn parse_aws_principal(s: &str, path: &str) -> Result<PrincipalEntry, PolicyError> {
+fn parse_aws_principal(s: &str, path: &JsonPath<'_>) -> Result<PrincipalEntry, PolicyError> {
     if s == "*" {
         return Ok(PrincipalEntry::AnyAws);
     }
@@ -264,7 +288,7 @@ fn parse_aws_principal(s: &str, path: &str) -> Result<PrincipalEntry, PolicyErro
     ))
 }
 
-fn parse_principal(v: &Value, path: &str, not: bool) -> Result<PrincipalSet, PolicyError> {
+fn parse_principal(v: &Value, path: &JsonPath<'_>, not: bool) -> Result<PrincipalSet, PolicyError> {
     let mut entries = Vec::new();
     match v {
         Value::String(s) if s == "*" => entries.push(PrincipalEntry::Everyone),
@@ -273,19 +297,19 @@ fn parse_principal(v: &Value, path: &str, not: bool) -> Result<PrincipalSet, Pol
                 return Err(bad(path, "empty principal"));
             }
             for (k, vals) in map {
-                let kp = format!("{path}.{k}");
+                let kp = JsonPath::Field(path, k);
                 let list = strings(vals, &kp)?;
-                for (i, s) in list.iter().enumerate() {
-                    let ip = if vals.is_array() { format!("{kp}[{i}]") } else { kp.clone() };
+                for (i, s) in list.into_iter().enumerate() {
+                    let ip = if vals.is_array() { JsonPath::Index(&kp, i) } else { kp };
                     let e = match k.as_str() {
                         "AWS" => parse_aws_principal(s, &ip)?,
                         "Service" => {
                             if s.is_empty() || s.contains(['*', '?', ':', '/']) {
                                 return Err(bad(&ip, format!("invalid service principal {s:?}")));
                             }
-                            PrincipalEntry::Service(s.clone())
+                            PrincipalEntry::Service(s.to_owned())
                         }
-                        "Federated" => PrincipalEntry::Federated(s.clone()),
+                        "Federated" => PrincipalEntry::Federated(s.to_owned()),
                         "CanonicalUser" => {
                             return Err(err(&ip, PolicyErrorKind::Unsupported("CanonicalUser principals are not modelled")));
                         }
@@ -304,21 +328,22 @@ fn parse_principal(v: &Value, path: &str, not: bool) -> Result<PrincipalSet, Pol
     Ok(PrincipalSet { not, entries })
 }
 
+/// One of two exclusive elements (`Action` or `NotAction`): its value, whether it is the second, and its name.
 fn pick_pair<'a>(
     obj: &'a Map<String, Value>,
     a: &'static str,
     b: &'static str,
-    path: &str,
-) -> Result<Option<(&'a Value, bool, String)>, PolicyError> {
+    path: &JsonPath<'_>,
+) -> Result<Option<(&'a Value, bool, &'static str)>, PolicyError> {
     match (obj.get(a), obj.get(b)) {
         (Some(_), Some(_)) => Err(bad(path, format!("both {a} and {b}"))),
-        (Some(v), None) => Ok(Some((v, false, format!("{path}.{a}")))),
-        (None, Some(v)) => Ok(Some((v, true, format!("{path}.{b}")))),
+        (Some(v), None) => Ok(Some((v, false, a))),
+        (None, Some(v)) => Ok(Some((v, true, b))),
         (None, None) => Ok(None),
     }
 }
 
-fn parse_statement(v: &Value, path: &str) -> Result<Statement, PolicyError> {
+fn parse_statement(v: &Value, path: &JsonPath<'_>) -> Result<Statement, PolicyError> {
     let Value::Object(obj) = v else {
         return Err(err(path, PolicyErrorKind::WrongType("an object")));
     };
@@ -327,34 +352,35 @@ fn parse_statement(v: &Value, path: &str) -> Result<Statement, PolicyError> {
             k.as_str(),
             "Sid" | "Effect" | "Action" | "NotAction" | "Resource" | "NotResource" | "Principal" | "NotPrincipal" | "Condition"
         ) {
-            return Err(err(&format!("{path}.{k}"), PolicyErrorKind::NotAllowed(format!("unknown statement element {k:?}"))));
+            return Err(err(&JsonPath::Field(path, k), PolicyErrorKind::NotAllowed(format!("unknown statement element {k:?}"))));
         }
     }
     let sid = match obj.get("Sid") {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => {
-            return Err(err(&format!("{path}.Sid"), PolicyErrorKind::WrongType("a string")));
+            return Err(err(&JsonPath::Field(path, "Sid"), PolicyErrorKind::WrongType("a string")));
         }
     };
     let effect = match obj.get("Effect") {
         Some(Value::String(s)) if s == "Allow" => Effect::Allow,
         Some(Value::String(s)) if s == "Deny" => Effect::Deny,
         Some(_) => {
-            return Err(bad(&format!("{path}.Effect"), "must be \"Allow\" or \"Deny\""));
+            return Err(bad(&JsonPath::Field(path, "Effect"), "must be \"Allow\" or \"Deny\""));
         }
         None => return Err(err(path, PolicyErrorKind::Missing("Effect"))),
     };
     let action = match pick_pair(obj, "Action", "NotAction", path)? {
-        Some((v, not, p)) => parse_actions(v, &p, not)?,
+        Some((v, not, name)) => parse_actions(v, &JsonPath::Field(path, name), not)?,
         None => return Err(err(path, PolicyErrorKind::Missing("Action or NotAction"))),
     };
     let resource = match pick_pair(obj, "Resource", "NotResource", path)? {
-        Some((v, not, p)) => Some(parse_resources(v, &p, not)?),
+        Some((v, not, name)) => Some(parse_resources(v, &JsonPath::Field(path, name), not)?),
         None => None,
     };
     let principal = match pick_pair(obj, "Principal", "NotPrincipal", path)? {
-        Some((v, not, p)) => {
+        Some((v, not, name)) => {
+            let p = JsonPath::Field(path, name);
             if not && effect == Effect::Allow {
                 // NOTPRINCIPAL (current text): "Using it with Allow is not supported."
                 return Err(err(&p, PolicyErrorKind::Unsupported("NotPrincipal with Allow")));
@@ -364,7 +390,7 @@ fn parse_statement(v: &Value, path: &str) -> Result<Statement, PolicyError> {
         None => None,
     };
     let condition = match obj.get("Condition") {
-        Some(c) => ConditionBlock::parse(c, &format!("{path}.Condition"))?,
+        Some(c) => ConditionBlock::parse_at(c, &JsonPath::Field(path, "Condition"))?,
         None => ConditionBlock::default(),
     };
     Ok(Statement { sid, effect, action, resource, principal, condition })
@@ -393,9 +419,14 @@ impl PolicyDocument {
         let statements = match obj.get("Statement") {
             None => return Err(err("", PolicyErrorKind::Missing("Statement"))),
             Some(Value::Array(items)) => {
-                items.iter().enumerate().map(|(i, s)| parse_statement(s, &format!("Statement[{i}]"))).collect::<Result<Vec<_>, _>>()?
+                let statements = JsonPath::Root("Statement");
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| parse_statement(s, &JsonPath::Index(&statements, i)))
+                    .collect::<Result<Vec<_>, _>>()?
             }
-            Some(one @ Value::Object(_)) => vec![parse_statement(one, "Statement")?],
+            Some(one @ Value::Object(_)) => vec![parse_statement(one, &JsonPath::Root("Statement"))?],
             Some(_) => {
                 return Err(err("Statement", PolicyErrorKind::WrongType("an object or an array")));
             }
@@ -405,8 +436,9 @@ impl PolicyDocument {
 
     /// Checks the elements allowed for `kind` (IAM UG: Principal, NotPrincipal, Resource pages).
     pub fn validate_for(&self, kind: PolicyKind) -> Result<(), PolicyError> {
+        let statements = JsonPath::Root("Statement");
         for (i, s) in self.statements.iter().enumerate() {
-            let path = format!("Statement[{i}]");
+            let path = JsonPath::Index(&statements, i);
             match kind {
                 PolicyKind::Identity => {
                     if s.principal.is_some() {

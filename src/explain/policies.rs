@@ -68,18 +68,21 @@ impl Environment {
 }
 
 /// The policies of one module, with every value concrete.
+///
+/// The documents are AWS JSON (`D` is [`Json`]) except where the matrix reads a model's module: there they stay
+/// the model's documents until a path needs them, so a large module's policies are never all in memory at once.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ModulePolicies {
+pub struct ModulePolicies<D = Json> {
     /// The module's name.
     pub module: String,
     /// The account it is deployed into, which owns its buckets.
     pub account: String,
     /// Roles the module creates, in module order.
-    pub roles: Vec<RolePolicies>,
+    pub roles: Vec<RolePolicies<D>>,
     /// Buckets the module creates, in module order.
-    pub buckets: Vec<BucketPolicies>,
+    pub buckets: Vec<BucketPolicies<D>>,
     /// KMS keys the module creates, in module order.
-    pub keys: Vec<KeyPolicies>,
+    pub keys: Vec<KeyPolicies<D>>,
 }
 
 impl ModulePolicies {
@@ -105,43 +108,47 @@ impl ModulePolicies {
 
 /// A role and the policies that decide what its sessions may do.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RolePolicies {
+pub struct RolePolicies<D = Json> {
     /// The role name.
     pub name: String,
     /// The role ARN.
     pub arn: String,
     /// The trust policy.
-    pub trust_policy: Json,
+    pub trust_policy: D,
     /// Managed policies attached to it, in module order.
-    pub policies: Vec<NamedPolicy>,
+    pub policies: Vec<NamedPolicy<D>>,
 }
 
 /// A managed policy.
 #[derive(Clone, Debug, PartialEq)]
-pub struct NamedPolicy {
+pub struct NamedPolicy<D = Json> {
     /// The policy name.
     pub name: String,
     /// The document.
-    pub document: Json,
+    pub document: D,
 }
 
 /// A bucket and its bucket policy.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BucketPolicies {
+pub struct BucketPolicies<D = Json> {
     /// The bucket name.
     pub name: String,
     /// The bucket policy, if the module attaches one.
-    pub policy: Option<Json>,
+    pub policy: Option<D>,
 }
 
 /// A KMS key and its key policy.
 #[derive(Clone, Debug, PartialEq)]
-pub struct KeyPolicies {
+pub struct KeyPolicies<D = Json> {
     /// The key ARN (with a stand-in key ID).
     pub arn: String,
     /// The key policy.
-    pub key_policy: Json,
+    pub key_policy: D,
 }
+
+/// A policy of a model module, not yet turned into AWS JSON: the module's document, or `None` for the empty
+/// trust policy of a role the module does not create ([`existing_role`]).
+pub type ModelDocument<'m> = Option<&'m PolicyDocument>;
 
 /// The policies of a model module, resolved for its own account.
 ///
@@ -149,11 +156,38 @@ pub struct KeyPolicies {
 /// bucket it does not create: the evaluator's world holds only what the module makes.
 pub fn from_model(module: &Module) -> ModulePolicies {
     let resolver = Resolver::new(module);
-    let environment = Environment::of(module);
-    let json = |document: &PolicyDocument| {
-        serde_json::to_value(document.to_aws_json(&|part| resolver.part(part)))
-            .unwrap_or_else(|error| panic!("internal error: a policy document does not serialize ({error}); please report this"))
+    let json = |document: ModelDocument<'_>| match document {
+        Some(document) => serde_json::to_value(document.to_aws_json(&|part| resolver.part(part)))
+            .unwrap_or_else(|error| panic!("internal error: a policy document does not serialize ({error}); please report this")),
+        None => empty_policy(),
     };
+    let model = from_model_unconverted(module, &resolver);
+    ModulePolicies {
+        module: model.module,
+        account: model.account,
+        roles: model
+            .roles
+            .into_iter()
+            .map(|role| RolePolicies {
+                name: role.name,
+                arn: role.arn,
+                trust_policy: json(role.trust_policy),
+                policies: role
+                    .policies
+                    .into_iter()
+                    .map(|policy| NamedPolicy { name: policy.name, document: json(policy.document) })
+                    .collect(),
+            })
+            .collect(),
+        buckets: model.buckets.into_iter().map(|bucket| BucketPolicies { name: bucket.name, policy: bucket.policy.map(&json) }).collect(),
+        keys: model.keys.into_iter().map(|key| KeyPolicies { arn: key.arn, key_policy: json(key.key_policy) }).collect(),
+    }
+}
+
+/// What [`from_model`] reads from a module, with each document left as the model's: the caller turns each into
+/// JSON when it needs it, with `resolver` (the module's).
+pub fn from_model_unconverted<'m>(module: &'m Module, resolver: &Resolver<'m>) -> ModulePolicies<ModelDocument<'m>> {
+    let environment = Environment::of(module);
     let mut policies = ModulePolicies {
         module: module.name.clone(),
         account: module.account.clone(),
@@ -166,14 +200,14 @@ pub fn from_model(module: &Module) -> ModulePolicies {
             Resource::Role(role) => policies.roles.push(RolePolicies {
                 name: role.name.clone(),
                 arn: resolver.value(&role.id.attribute(Attribute::Arn)),
-                trust_policy: json(&role.trust_policy),
+                trust_policy: Some(&role.trust_policy),
                 policies: Vec::new(),
             }),
-            Resource::ExistingRole(role) => policies.roles.push(existing_role(&environment, &role.name)),
+            Resource::ExistingRole(role) => policies.roles.push(existing_role_with(&environment, &role.name, None)),
             Resource::Bucket(bucket) => policies.buckets.push(BucketPolicies { name: bucket.name.clone(), policy: None }),
             Resource::KmsKey(key) => policies
                 .keys
-                .push(KeyPolicies { arn: resolver.value(&key.id.attribute(Attribute::Arn)), key_policy: json(&key.key_policy) }),
+                .push(KeyPolicies { arn: resolver.value(&key.id.attribute(Attribute::Arn)), key_policy: Some(&key.key_policy) }),
             _ => {}
         }
     }
@@ -185,12 +219,12 @@ pub fn from_model(module: &Module) -> ModulePolicies {
         match resource {
             Resource::ManagedPolicy(policy) => {
                 if let Some(&index) = roles.get(&resolver.value(&policy.attached_role)) {
-                    policies.roles[index].policies.push(NamedPolicy { name: policy.name.clone(), document: json(&policy.document) });
+                    policies.roles[index].policies.push(NamedPolicy { name: policy.name.clone(), document: Some(&policy.document) });
                 }
             }
             Resource::BucketPolicy(policy) => {
                 if let Some(&index) = buckets.get(&resolver.value(&policy.bucket.attribute(Attribute::Name))) {
-                    policies.buckets[index].policy = Some(json(&policy.document));
+                    policies.buckets[index].policy = Some(Some(&policy.document));
                 }
             }
             _ => {}
@@ -202,12 +236,22 @@ pub fn from_model(module: &Module) -> ModulePolicies {
 /// A role the module attaches policies to but does not create: its trust policy is not the module's, so it holds
 /// no statement here, and only the attached policies speak for it.
 pub fn existing_role(environment: &Environment, name: &str) -> RolePolicies {
+    existing_role_with(environment, name, empty_policy())
+}
+
+/// [`existing_role`] with its empty trust policy in the caller's form.
+fn existing_role_with<D>(environment: &Environment, name: &str, trust_policy: D) -> RolePolicies<D> {
     RolePolicies {
         name: name.to_owned(),
         arn: format!("arn:{}:iam::{}:role/{name}", environment.partition, environment.account),
-        trust_policy: serde_json::json!({"Version": "2012-10-17", "Statement": []}),
+        trust_policy,
         policies: Vec::new(),
     }
+}
+
+/// A policy document without statements, as AWS JSON.
+pub fn empty_policy() -> Json {
+    serde_json::json!({"Version": "2012-10-17", "Statement": []})
 }
 
 /// A construct in an emitted file that a reader cannot turn into policies.

@@ -197,15 +197,17 @@ fn rejoin<T>(result: std::thread::Result<T>) -> T {
 /// [`README_MATRIX_MAX_ROWS`] rows, where to find it. `None` when the sink failed.
 fn matrix_documents(deployment: &Deployment, matrix: Matrix, put: &mut Put<'_>) -> Option<String> {
     let root = &deployment.name;
-    let whole_matrix = matrix.markdown_section();
-    let access_md = format!("{}\n{}", markdown_comment_header(deployment), matrix.markdown_with_section(&whole_matrix));
+    let mut access_md = markdown_comment_header(deployment);
+    access_md.push('\n');
+    access_md.push_str(&matrix.markdown_title());
+    let section_start = access_md.len();
+    matrix.write_markdown_section(&mut access_md);
     // A README that repeats a matrix of thousands of rows is unreadable (and past what a repository host
     // renders), and at 10,000 clients it would add twice 27 MB to the output; above a few hundred rows the
     // READMEs point at `access.md` instead.
     let access = if matrix.rows.len() <= README_MATRIX_MAX_ROWS {
-        whole_matrix
+        access_md[section_start..].to_owned()
     } else {
-        drop(whole_matrix);
         format!(
             "The access matrix of this blueprint has {} rows, one for each way into each of its {} access paths, too many to repeat here: it is in `{root}/access.md`, beside the `terraform/` and `cloudformation/` folders. Run `bucketbridge explain` on the blueprint to print it, or `bucketbridge explain --why ROW:COLUMN` for the statements that decided a cell.\n",
             matrix.rows.len(),

@@ -1130,20 +1130,28 @@ impl Cell {
 impl Matrix {
     /// The matrix as a Markdown document: a title and [`Matrix::markdown_section`].
     pub fn to_markdown(&self) -> String {
-        self.markdown_with_section(&self.markdown_section())
+        let mut text = self.markdown_title();
+        self.write_markdown_section(&mut text);
+        text
     }
 
-    /// [`Matrix::to_markdown`] around a `section` that [`Matrix::markdown_section`] already rendered, for callers
-    /// that need both: a large matrix's section takes a while to render.
-    pub fn markdown_with_section(&self, section: &str) -> String {
-        format!("# Access matrix: `{}`\n\n{section}", self.blueprint)
+    /// The title line of [`Matrix::to_markdown`], with the blank line after it.
+    pub fn markdown_title(&self) -> String {
+        format!("# Access matrix: `{}`\n\n", self.blueprint)
     }
 
     /// The explanation and the table, without a title, for inclusion in other documents.
     pub fn markdown_section(&self) -> String {
         let mut text = String::new();
+        self.write_markdown_section(&mut text);
+        text
+    }
+
+    /// [`Matrix::markdown_section`], appended to `text`: a 10,000-client section is 27 MB, not worth copying.
+    pub fn write_markdown_section(&self, text: &mut String) {
+        use std::fmt::Write as _;
         text.push_str("Who can do what, decided by bucketbridge's IAM evaluator from the generated policies (identity, trust, bucket and key policies).\n");
-        text.push_str(&format!("Requests carry `aws:SecureTransport` as the row says and `aws:CurrentTime` = `{EVALUATION_TIME}`.\n"));
+        let _ = writeln!(text, "Requests carry `aws:SecureTransport` as the row says and `aws:CurrentTime` = `{EVALUATION_TIME}`.");
         text.push_str(
             "Service control policies, permission boundaries, session policies and ACLs are not modelled: they can only remove access.\n",
         );
@@ -1154,11 +1162,12 @@ impl Matrix {
         text.push_str(&"---|".repeat(self.columns.len()));
         text.push('\n');
         for (index, row) in self.rows.iter().enumerate() {
-            text.push_str(&format!("| {} | {} | ", index + 1, escape(&row.path)));
-            text.push_str(&row.cells.iter().map(|cell| escape(&cell.text())).collect::<Vec<_>>().join(" | "));
-            text.push_str(" |\n");
+            let _ = write!(text, "| {} | {} |", index + 1, escape(&row.path));
+            for cell in &row.cells {
+                let _ = write!(text, " {} |", escape(&cell.text()));
+            }
+            text.push('\n');
         }
-        text
     }
 
     /// The matrix as a plain-text table for a terminal.

@@ -171,7 +171,13 @@ const MANIFEST_ABOUT: &str = "Written by bucketbridge: the files it generated in
                               it did not write and from generated files edited by hand. Do not edit.";
 
 fn sha256(content: &[u8]) -> String {
-    Sha256::digest(content).iter().map(|byte| format!("{byte:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for byte in Sha256::digest(content) {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    hex
 }
 
 /// What a build will do to the output folder, worked out in memory: what `check` compares.
@@ -590,5 +596,14 @@ fn remove_if_present(path: &Path) -> Result<(), WriteError> {
             Err(WriteError::Io { operation: "remove folder", path: path.to_owned(), source: error })
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_content_hash_is_lowercase_hex_sha256() {
+        // FIPS 180-2's test vector for "abc".
+        assert_eq!(super::sha256(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

@@ -1119,11 +1119,19 @@ fn cell(
 impl Cell {
     /// The cell as a short text: `Allow`, or the outcome and its reason.
     pub fn text(&self) -> String {
-        match (self.outcome, self.partial) {
-            (Outcome::Allow, _) => "Allow".to_owned(),
-            (outcome, true) => format!("Partial, {outcome} ({})", self.reason),
-            (outcome, false) => format!("{outcome} ({})", self.reason),
-        }
+        let mut text = String::new();
+        self.write_text(&mut text);
+        text
+    }
+
+    /// [`Cell::text`], appended to `text`: a large matrix has hundreds of thousands of cells.
+    pub fn write_text(&self, text: &mut String) {
+        use std::fmt::Write as _;
+        let _ = match (self.outcome, self.partial) {
+            (Outcome::Allow, _) => write!(text, "Allow"),
+            (outcome, true) => write!(text, "Partial, {outcome} ({})", self.reason),
+            (outcome, false) => write!(text, "{outcome} ({})", self.reason),
+        };
     }
 }
 
@@ -1164,7 +1172,16 @@ impl Matrix {
         for (index, row) in self.rows.iter().enumerate() {
             let _ = write!(text, "| {} | {} |", index + 1, escape(&row.path));
             for cell in &row.cells {
-                let _ = write!(text, " {} |", escape(&cell.text()));
+                // Written in place; only a cell that holds a `|` is escaped, which means writing it twice.
+                text.push(' ');
+                let start = text.len();
+                cell.write_text(text);
+                if text[start..].contains('|') {
+                    let escaped = escape(&text[start..]);
+                    text.truncate(start);
+                    text.push_str(&escaped);
+                }
+                text.push_str(" |");
             }
             text.push('\n');
         }

@@ -234,10 +234,14 @@ fn files_without_matrix(deployment: &Deployment, options: &Options, put: &mut Pu
     }
     if options.targets.cloudformation {
         for module in &deployment.modules {
-            let mut stacks = cloudformation::emit(deployment, module);
-            for stack in &mut stacks {
-                put(format!("{root}/cloudformation/{}", stack.file), std::mem::take(&mut stack.text)).then_some(())?;
-            }
+            let mut stacks = Vec::new();
+            let mut taken = true;
+            cloudformation::emit_each(deployment, module, &cloudformation::split::Limits::CLOUDFORMATION, &mut |mut stack| {
+                taken = put(format!("{root}/cloudformation/{}", stack.file), std::mem::take(&mut stack.text));
+                stacks.push(stack);
+                taken
+            });
+            taken.then_some(())?;
             inputs.cloudformation.push(stacks);
         }
     }

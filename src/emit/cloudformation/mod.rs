@@ -63,6 +63,22 @@ pub fn emit(deployment: &Deployment, module: &Module) -> Vec<Stack> {
 /// When one resource with its outputs does not fit an empty template, or a stack breaks a limit after all: both
 /// are internal errors.
 pub fn emit_within(deployment: &Deployment, module: &Module, limits: &Limits) -> Vec<Stack> {
+    let mut stacks = Vec::new();
+    emit_each(deployment, module, limits, &mut |stack| {
+        stacks.push(stack);
+        true
+    });
+    stacks
+}
+
+/// [`emit_within`], handing each stack to `each` as soon as it is written, in deploy order, so that a writer
+/// holds one template at a time: a 10,000-client module is 77 MB of templates. Stops early when `each`
+/// returns `false`.
+///
+/// # Panics
+///
+/// As [`emit_within`].
+pub fn emit_each(deployment: &Deployment, module: &Module, limits: &Limits, each: &mut dyn FnMut(Stack) -> bool) {
     let plan = Plan::new(deployment, module);
     // Every template has one output more than the model's: the account guard's.
     let counts = Weight { resources: plan.created.len(), outputs: module.outputs.len() + 1, bytes: 0 };
@@ -70,11 +86,12 @@ pub fn emit_within(deployment: &Deployment, module: &Module, limits: &Limits) ->
     if limits.hold(counts) {
         let whole = plan.render_whole();
         if limits.hold(Weight { bytes: whole.text.len(), ..counts }) {
-            return vec![whole];
+            each(whole);
+            return;
         }
     }
     let partition = plan.partition(limits);
-    plan.render_split(partition, limits)
+    plan.render_split(partition, limits, each);
 }
 
 /// A module prepared for emitting, whole or split.
@@ -212,7 +229,7 @@ impl<'m> Plan<'m> {
     }
 
     /// The stacks of a split module; `limits` are checked once more on what is written.
-    fn render_split(&self, partition: Partition, limits: &Limits) -> Vec<Stack> {
+    fn render_split(&self, partition: Partition, limits: &Limits, each: &mut dyn FnMut(Stack) -> bool) {
         let Partition { placement, resources, outputs } = partition;
         let count = placement.last().map_or(1, |last| last + 1);
         let width = count.to_string().len();
@@ -231,10 +248,9 @@ impl<'m> Plan<'m> {
         for (output, anchor) in outputs.into_iter().zip(&self.anchors) {
             stacks[placement[*anchor]].outputs.push(output);
         }
-        stacks
-            .into_iter()
-            .enumerate()
-            .map(|(stack, Held { resources, mut outputs, imports })| {
+        // Each stack's entries are dropped as its template is written and handed on.
+        for (stack, Held { resources, mut outputs, imports }) in stacks.into_iter().enumerate() {
+            let written = {
                 let model_outputs = outputs.iter().map(|entry| entry.id.clone()).collect();
                 outputs.extend(exports[stack].iter().map(|(position, attribute)| self.export_entry(*position, *attribute)));
                 outputs.sort_by(|left, right| left.id.cmp(&right.id));
@@ -261,8 +277,11 @@ impl<'m> Plan<'m> {
                         .into_iter()
                         .collect(),
                 }
-            })
-            .collect()
+            };
+            if !each(written) {
+                return;
+            }
+        }
     }
 
     /// A template as YAML text with the generated-file header and the account guard (its rule, mapping, condition

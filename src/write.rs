@@ -189,11 +189,6 @@ pub struct Plan {
     /// The same paths as they are on disk now (those that exist), plus every generated file the build removes:
     /// `check` compares this with [`Plan::files`].
     pub current: FileTree,
-    /// Generated files the build removes (outputs of a removed blueprint, or no longer generated). Sorted.
-    pub removed: Vec<String>,
-    /// Files the build would overwrite or remove that were changed since bucketbridge wrote them (or that it did
-    /// not write). Sorted. A build refuses to go on while this is not empty, unless forced.
-    pub edited: Vec<String>,
 }
 
 /// The output folder as the previous build left it: its manifest, and every file in it.
@@ -285,37 +280,27 @@ pub fn plan(out: &Path, generated: Generated) -> Result<Plan, WriteError> {
     let previous = Previous::read(out)?;
     let mut files = FileTree::new();
     let mut current = FileTree::new();
-    let mut removed = Vec::new();
-    let mut edited = Vec::new();
     let mut entries: BTreeMap<String, ManifestEntry> = BTreeMap::new();
     for path in previous.on_disk.iter().filter(|path| !generated.files.contains_key(*path)) {
         match previous.leftover(out, path, |blueprint| generated.covers(blueprint))? {
             Leftover::Carried(entry) => entries.extend(entry.map(|entry| (path.clone(), entry))),
-            Leftover::Removed { content, edited: changed } => {
-                if changed {
-                    edited.push(path.clone());
-                }
+            Leftover::Removed { content, .. } => {
                 current.insert(path.clone(), content);
-                removed.push(path.clone());
             }
         }
     }
     for (path, (blueprint, content)) in generated.files {
-        if let Some((existing, changed)) = previous.existing(out, &path, &content)? {
-            if changed {
-                edited.push(path.clone());
-            }
+        if let Some((existing, _)) = previous.existing(out, &path, &content)? {
             current.insert(path.clone(), existing);
         }
         entries.insert(path.clone(), ManifestEntry { path: path.clone(), blueprint, sha256: sha256(&content) });
         files.insert(path, content);
     }
-    edited.sort();
     files.insert(MANIFEST.to_owned(), manifest_text(entries));
     if let Some(text) = previous.manifest_text {
         current.insert(MANIFEST.to_owned(), text);
     }
-    Ok(Plan { files, current, removed, edited })
+    Ok(Plan { files, current })
 }
 
 /// Puts back the previous output folder if a build died between the two renames of the fallback swap (not

@@ -91,22 +91,13 @@ impl FileSink for Discard {
     }
 }
 
-/// Emits every file of one deployment under `<deployment name>/`, with its access matrix in `access.md` and in
-/// each module README, into a [`FileTree`].
-pub fn emit(deployment: &Deployment, options: &Options, matrix: Matrix) -> FileTree {
-    let mut tree = FileTree::new();
-    match emit_to(deployment, options, || matrix, &mut tree) {
-        Ok(()) => tree,
-        Err(never) => match never {},
-    }
-}
-
-/// Emits every file of one deployment into `sink`, each file as soon as it is complete, in an order that is
+/// Emits every file of one deployment under `<deployment name>/` into `sink`, with its access matrix in
+/// `access.md` and in each module README, each file as soon as it is complete, in an order that is
 /// fixed but of no meaning (a sink that needs sorted paths sorts them). `matrix` computes the access matrix.
 ///
 /// Only `access.md` and the READMEs need the matrix, so for a large deployment it is computed on one thread
-/// while the other emits the Terraform files, the CloudFormation templates and the handoffs (see
-/// [`PARALLEL_EMIT_MIN_RESOURCES`]); the READMEs come last. The matrix is freed once rendered: a 10,000-client
+/// while the other emits the Terraform files, the CloudFormation templates and the handoffs (a deployment
+/// of 200 model resources or more); the READMEs come last. The matrix is freed once rendered: a 10,000-client
 /// matrix is tens of megabytes that would otherwise stay alive while every other file is built.
 ///
 /// # Errors

@@ -44,24 +44,11 @@ pub struct Stack {
     pub imports: Vec<(String, String)>,
 }
 
-/// The templates of one module, in deploy order: one when the module fits CloudFormation's limits (every
-/// shipped example does), several stacks otherwise.
-///
-/// A module is split in model order, which is dependency order, so each stack refers only to itself and to the
-/// stacks before it (see [`split`]). A reference to an earlier stack is written as text when CloudFormation
-/// would return a value the model already knows (a bucket, role, policy, instance profile or alias name, and
-/// the ARNs built from them); a value AWS chooses (a created key's ID and ARN) is exported by the stack that
-/// creates it, under a name made of the blueprint, module, logical ID and attribute, and imported where needed.
-pub fn emit(deployment: &Deployment, module: &Module) -> Vec<Stack> {
-    emit_within(deployment, module, &Limits::CLOUDFORMATION)
-}
-
-/// [`emit`] within other limits, so a test can split a small module.
+/// [`emit_each`] within `limits`, collected: a test can split a small module.
 ///
 /// # Panics
 ///
-/// When one resource with its outputs does not fit an empty template, or a stack breaks a limit after all: both
-/// are internal errors.
+/// As [`emit_each`].
 pub fn emit_within(deployment: &Deployment, module: &Module, limits: &Limits) -> Vec<Stack> {
     let mut stacks = Vec::new();
     emit_each(deployment, module, limits, &mut |stack| {
@@ -71,13 +58,22 @@ pub fn emit_within(deployment: &Deployment, module: &Module, limits: &Limits) ->
     stacks
 }
 
-/// [`emit_within`], handing each stack to `each` as soon as it is written, in deploy order, so that a writer
-/// holds one template at a time: a 10,000-client module is 77 MB of templates. Stops early when `each`
-/// returns `false`.
+/// The templates of one module within `limits` (`Limits::CLOUDFORMATION` for AWS's own), in deploy order: one
+/// when the module fits them (every shipped example does), several stacks otherwise.
+///
+/// A module is split in model order, which is dependency order, so each stack refers only to itself and to the
+/// stacks before it (see [`split`]). A reference to an earlier stack is written as text when CloudFormation
+/// would return a value the model already knows (a bucket, role, policy, instance profile or alias name, and
+/// the ARNs built from them); a value AWS chooses (a created key's ID and ARN) is exported by the stack that
+/// creates it, under a name made of the blueprint, module, logical ID and attribute, and imported where needed.
+///
+/// Each stack goes to `each` as soon as it is written, so that a writer holds one template at a time (a
+/// 10,000-client module is 77 MB of templates); emitting stops early when `each` returns `false`.
 ///
 /// # Panics
 ///
-/// As [`emit_within`].
+/// When one resource with its outputs does not fit an empty template, or a stack breaks a limit after all: both
+/// are internal errors.
 pub fn emit_each(deployment: &Deployment, module: &Module, limits: &Limits, each: &mut dyn FnMut(Stack) -> bool) {
     let plan = Plan::new(deployment, module);
     // Every template has one output more than the model's: the account guard's.

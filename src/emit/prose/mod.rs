@@ -492,7 +492,7 @@ struct CloudFormationReadmeContext<'a> {
 }
 
 /// `README.md` of the CloudFormation folder: one section per module, with the stacks of each (`stacks` holds
-/// every module's templates, in module order, as [`crate::emit::cloudformation::emit`] made them).
+/// every module's templates, in module order, as [`crate::emit::cloudformation::emit_each`] made them).
 pub fn cloudformation_readme(deployment: &Deployment, stacks: &[Vec<Stack>], access: &str) -> String {
     let templates = deployment
         .modules

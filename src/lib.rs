@@ -145,10 +145,12 @@ pub fn compile_into<S: FileSink>(source: &str, text: &str, options: &Options, si
     // The documents print each cell's outcome and reason, never the requests behind it. The emitters compute
     // the matrix when they need it, beside the files that do not.
     let deployment_ref = &deployment;
-    let matrix = move || {
-        explain::matrix_with(deployment_ref, explain::Columns::Capabilities, explain::Evidence::Outcomes).unwrap_or_else(|error| {
-            panic!("internal error: the access matrix of {source} cannot be computed ({error}); please report this")
-        })
+    let matrix = move |take: &mut emit::MatrixBatches<'_>| {
+        explain::PathMatrix::new(deployment_ref, explain::Columns::Capabilities, explain::Evidence::Outcomes)
+            .and_then(|paths| paths.batches(take))
+            .unwrap_or_else(|error| {
+                panic!("internal error: the access matrix of {source} cannot be computed ({error}); please report this")
+            })
     };
     emit::emit_to(&deployment, options, matrix, sink).map_err(CompileError::Sink)?;
     Ok(Emitted { deployment, warnings })

@@ -16,7 +16,7 @@ pub mod reference;
 use crate::CompileError;
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::emit::{Discard, FileSink, Options, Targets};
+use crate::emit::{Discard, Options, Targets};
 use crate::write::{self, Generated, WriteError};
 
 /// Exit code for success.
@@ -385,32 +385,20 @@ pub fn blueprints_in(folder: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(paths)
 }
 
-/// Where [`compile_inputs`] puts each generated file: called with the blueprint it came from, its path and its
-/// content.
-type PutFile<'a> = dyn FnMut(&str, String, Vec<u8>) -> Result<(), WriteError> + 'a;
-
-/// The files of one blueprint, handed on to a [`PutFile`] with the blueprint's name.
-struct BlueprintFiles<'a, 'p> {
-    blueprint: &'a str,
-    put: &'a mut PutFile<'p>,
-}
-
-impl FileSink for BlueprintFiles<'_, '_> {
-    type Error = WriteError;
-
-    fn put(&mut self, path: String, content: Vec<u8>) -> Result<(), WriteError> {
-        (self.put)(self.blueprint, path, content)
-    }
-}
-
-/// Compiles every input, handing each generated file to `put` as soon as it exists, and prints diagnostics.
+/// Compiles every input, handing each generated file to `destination` as soon as it exists, and prints
+/// diagnostics.
 /// Returns whether every input compiled; once one has not, the later ones are still compiled, for their
 /// diagnostics, but their files are dropped.
 ///
 /// # Errors
 ///
-/// The first error of `put`.
-fn compile_inputs(inputs: &[Input], options: &Options, stderr: &mut dyn Write, put: &mut PutFile<'_>) -> Result<bool, WriteError> {
+/// The first error of `destination`.
+fn compile_inputs(
+    inputs: &[Input],
+    options: &Options,
+    stderr: &mut dyn Write,
+    destination: &mut dyn write::Destination,
+) -> Result<bool, WriteError> {
     let mut failed = false;
     let mut names: Vec<(String, String)> = Vec::new();
     for input in inputs {
@@ -420,7 +408,8 @@ fn compile_inputs(inputs: &[Input], options: &Options, stderr: &mut dyn Write, p
                 CompileError::Sink(never) => match never {},
             })
         } else {
-            crate::compile_into(&input.display, &input.text, options, &mut BlueprintFiles { blueprint: &input.display, put: &mut *put })
+            let mut files = write::BlueprintFiles { destination: &mut *destination, blueprint: &input.display };
+            crate::compile_into(&input.display, &input.text, options, &mut files)
         };
         match result {
             Ok(compiled) => {
@@ -489,11 +478,7 @@ fn inputs(project: &Project, args: &GenerateArgs) -> Result<Inputs, Failure> {
 fn generate(project: &Project, args: &GenerateArgs, stderr: &mut dyn Write) -> Result<Generation, Failure> {
     let Inputs { options, inputs, out, complete } = inputs(project, args)?;
     let mut generated = Generated::new(complete);
-    let all_compiled = compile_inputs(&inputs, &options, stderr, &mut |blueprint, path, content| {
-        generated.put(blueprint, path, content);
-        Ok(())
-    })
-    .map_err(|error| Failure::Usage(error.to_string()))?;
+    let all_compiled = compile_inputs(&inputs, &options, stderr, &mut generated).map_err(|error| Failure::Usage(error.to_string()))?;
     if !all_compiled {
         return Err(Failure::Reported(EXIT_INVALID));
     }
@@ -507,8 +492,7 @@ fn build(project: &Project, args: &BuildArgs, stdout: &mut dyn Write, stderr: &m
     let shown = project.show(&out);
     let io_error = |error: WriteError| Failure::Usage(error.to_string());
     let mut staging = write::Staging::begin(&out).map_err(io_error)?;
-    let all_compiled = compile_inputs(&inputs, &options, stderr, &mut |blueprint, path, content| staging.put(blueprint, path, &content))
-        .map_err(io_error)?;
+    let all_compiled = compile_inputs(&inputs, &options, stderr, &mut staging).map_err(io_error)?;
     if !all_compiled {
         // Dropping the staging tree removes it; the output folder was never touched.
         return Err(Failure::Reported(EXIT_INVALID));
@@ -537,8 +521,7 @@ fn validate(project: &Project, args: &ValidateArgs, stdout: &mut dyn Write, stde
     let inputs = read_inputs(project, &paths)?;
     let options = project.config.as_ref().map(Config::options).unwrap_or_default();
     // Every file is built, as for `build`, and dropped as soon as it is.
-    let all_compiled =
-        compile_inputs(&inputs, &options, stderr, &mut |_, _, _| Ok(())).map_err(|error| Failure::Usage(error.to_string()))?;
+    let all_compiled = compile_inputs(&inputs, &options, stderr, &mut Discard).map_err(|error| Failure::Usage(error.to_string()))?;
     if !all_compiled {
         return Ok(EXIT_INVALID);
     }

@@ -68,6 +68,15 @@ pub trait FileSink {
     ///
     /// Whatever the sink could not do with the file; emitting stops there.
     fn put(&mut self, path: String, content: Vec<u8>) -> Result<(), Self::Error>;
+
+    /// Takes the next piece of a file too large to be worth holding whole (a 10,000-client `access.md` is
+    /// 27 MB): the file is its pieces in the order they come, and `last` marks its end. Other files may come
+    /// between two pieces of one file.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the sink could not do with the piece; emitting stops there.
+    fn put_piece(&mut self, path: &str, piece: &[u8], last: bool) -> Result<(), Self::Error>;
 }
 
 impl FileSink for FileTree {
@@ -75,6 +84,16 @@ impl FileSink for FileTree {
 
     fn put(&mut self, path: String, content: Vec<u8>) -> Result<(), Self::Error> {
         self.insert(path, content);
+        Ok(())
+    }
+
+    fn put_piece(&mut self, path: &str, piece: &[u8], _last: bool) -> Result<(), Self::Error> {
+        match self.get_mut(path) {
+            Some(content) => content.extend_from_slice(piece),
+            None => {
+                self.insert(path.to_owned(), piece.to_vec());
+            }
+        }
         Ok(())
     }
 }
@@ -89,16 +108,28 @@ impl FileSink for Discard {
     fn put(&mut self, _path: String, _content: Vec<u8>) -> Result<(), Self::Error> {
         Ok(())
     }
+
+    fn put_piece(&mut self, _path: &str, _piece: &[u8], _last: bool) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }
+
+/// The access matrix in batches of rows, handed one at a time to `take`, which returns `false` to stop: each
+/// batch a [`Matrix`] with the same blueprint and columns and the next rows in order (the first may have none),
+/// so that a 10,000-client matrix is never whole in memory. A function that does so is what [`emit_to`] takes.
+pub type MatrixBatches<'a> = dyn FnMut(Matrix) -> bool + 'a;
 
 /// Emits every file of one deployment under `<deployment name>/` into `sink`, with its access matrix in
 /// `access.md` and in each module README, each file as soon as it is complete, in an order that is
-/// fixed but of no meaning (a sink that needs sorted paths sorts them). `matrix` computes the access matrix.
+/// fixed but of no meaning (a sink that needs sorted paths sorts them). `matrix` computes the access matrix
+/// and hands it over in batches of rows ([`MatrixBatches`]).
 ///
 /// Only `access.md` and the READMEs need the matrix, so for a large deployment it is computed on one thread
 /// while the other emits the Terraform files, the CloudFormation templates and the handoffs (a deployment
-/// of 200 model resources or more); the READMEs come last. The matrix is freed once rendered: a 10,000-client
-/// matrix is tens of megabytes that would otherwise stay alive while every other file is built.
+/// of 200 model resources or more); the READMEs come last. Each batch of rows is written into `access.md` and
+/// dropped, and a large `access.md` goes to the sink in pieces ([`FileSink::put_piece`]): a 10,000-client
+/// matrix and its table are tens of megabytes each that would otherwise be alive while every other file is
+/// built.
 ///
 /// # Errors
 ///
@@ -106,15 +137,32 @@ impl FileSink for Discard {
 pub fn emit_to<S: FileSink>(
     deployment: &Deployment,
     options: &Options,
-    matrix: impl FnOnce() -> Matrix + Send,
+    matrix: impl FnOnce(&mut MatrixBatches<'_>) + Send,
     sink: &mut S,
 ) -> Result<(), S::Error> {
     let resources: usize = deployment.modules.iter().map(|module| module.resources.len()).sum();
     emit_on_threads(deployment, options, matrix, sink, resources >= PARALLEL_EMIT_MIN_RESOURCES)
 }
 
-/// A file on its way to the sink, or `false` when the sink has failed and emitting must stop.
-type Put<'a> = dyn FnMut(String, String) -> bool + 'a;
+/// A file, or a piece of one, on its way to the sink.
+enum Delivery {
+    /// A whole file: its path and content.
+    File(String, String),
+    /// The next piece of a file put in pieces ([`FileSink::put_piece`]), and whether it is the last.
+    Piece { path: String, piece: String, last: bool },
+}
+
+impl Delivery {
+    fn into_sink<S: FileSink>(self, sink: &mut S) -> Result<(), S::Error> {
+        match self {
+            Delivery::File(path, content) => sink.put(path, content.into_bytes()),
+            Delivery::Piece { path, piece, last } => sink.put_piece(&path, piece.as_bytes(), last),
+        }
+    }
+}
+
+/// Hands on a file or a piece; `false` when the sink has failed and emitting must stop.
+type Put<'a> = dyn FnMut(Delivery) -> bool + 'a;
 
 /// What the READMEs need from the files emitted before them, per module in order: the Terraform addresses
 /// and the CloudFormation stacks (their texts already taken).
@@ -127,32 +175,32 @@ struct ReadmeInputs {
 fn emit_on_threads<S: FileSink>(
     deployment: &Deployment,
     options: &Options,
-    matrix: impl FnOnce() -> Matrix + Send,
+    matrix: impl FnOnce(&mut MatrixBatches<'_>) + Send,
     sink: &mut S,
     parallel: bool,
 ) -> Result<(), S::Error> {
-    let access_documents = |put: &mut Put<'_>| matrix_documents(deployment, matrix(), put);
+    let access_documents = |put: &mut Put<'_>| matrix_documents(deployment, matrix, put);
     let other_files = |put: &mut Put<'_>| files_without_matrix(deployment, options, put);
     let (access, inputs) = if parallel {
         // Each thread hands its files over a short queue to this one, the only one that touches the sink, so
         // at most a few files are in flight. A sink error ends the queue, and each thread stops at its next
         // file.
         let results = std::thread::scope(|scope| {
-            let (sender, receiver) = std::sync::mpsc::sync_channel::<(String, String)>(EMIT_QUEUE_FILES);
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Delivery>(EMIT_QUEUE_FILES);
             let matrix_sender = sender.clone();
-            let access = scope.spawn(move || access_documents(&mut |path, content| matrix_sender.send((path, content)).is_ok()));
-            let inputs = scope.spawn(move || other_files(&mut |path, content| sender.send((path, content)).is_ok()));
-            for (path, content) in receiver {
-                sink.put(path, content.into_bytes())?;
+            let access = scope.spawn(move || access_documents(&mut |delivery| matrix_sender.send(delivery).is_ok()));
+            let inputs = scope.spawn(move || other_files(&mut |delivery| sender.send(delivery).is_ok()));
+            for delivery in receiver {
+                delivery.into_sink(sink)?;
             }
             Ok((rejoin(access.join()), rejoin(inputs.join())))
         });
         results?
     } else {
         let mut failure = None;
-        let mut put = |path: String, content: String| {
+        let mut put = |delivery: Delivery| {
             if failure.is_none() {
-                failure = sink.put(path, content.into_bytes()).err();
+                failure = delivery.into_sink(sink).err();
             }
             failure.is_none()
         };
@@ -186,27 +234,50 @@ fn rejoin<T>(result: std::thread::Result<T>) -> T {
 
 /// Puts `access.md` and returns what the READMEs say of the matrix: the whole of it, or, above
 /// [`README_MATRIX_MAX_ROWS`] rows, where to find it. `None` when the sink failed.
-fn matrix_documents(deployment: &Deployment, matrix: Matrix, put: &mut Put<'_>) -> Option<String> {
+///
+/// Each batch of rows is written as it comes; once the table is past what a README repeats, the text goes to
+/// the sink in pieces of about [`ACCESS_PIECE_BYTES`].
+fn matrix_documents(deployment: &Deployment, matrix: impl FnOnce(&mut MatrixBatches<'_>), put: &mut Put<'_>) -> Option<String> {
     let root = &deployment.name;
+    let path = format!("{root}/access.md");
     let mut access_md = markdown_comment_header(deployment);
     access_md.push('\n');
-    access_md.push_str(&matrix.markdown_title());
-    let section_start = access_md.len();
-    matrix.write_markdown_section(&mut access_md);
+    let mut section_start = None;
+    let mut rows = 0;
+    let mut in_pieces = false;
+    let mut taken = true;
+    matrix(&mut |batch: Matrix| {
+        if section_start.is_none() {
+            access_md.push_str(&batch.markdown_title());
+            section_start = Some(access_md.len());
+            batch.write_markdown_head(&mut access_md);
+        }
+        batch.write_markdown_rows(rows + 1, &mut access_md);
+        rows += batch.rows.len();
+        if rows > README_MATRIX_MAX_ROWS && access_md.len() >= ACCESS_PIECE_BYTES {
+            in_pieces = true;
+            let piece = std::mem::replace(&mut access_md, String::with_capacity(ACCESS_PIECE_BYTES + ACCESS_PIECE_BYTES / 4));
+            taken = put(Delivery::Piece { path: path.clone(), piece, last: false });
+        }
+        taken
+    });
+    taken.then_some(())?;
+    let Some(section_start) = section_start else {
+        panic!("internal error: the access matrix of {root} came without its columns; please report this")
+    };
     // A README that repeats a matrix of thousands of rows is unreadable (and past what a repository host
     // renders), and at 10,000 clients it would add twice 27 MB to the output; above a few hundred rows the
     // READMEs point at `access.md` instead.
-    let access = if matrix.rows.len() <= README_MATRIX_MAX_ROWS {
+    let access = if rows <= README_MATRIX_MAX_ROWS {
         access_md[section_start..].to_owned()
     } else {
         format!(
-            "The access matrix of this blueprint has {} rows, one for each way into each of its {} access paths, too many to repeat here: it is in `{root}/access.md`, beside the `terraform/` and `cloudformation/` folders. Run `bucketbridge explain` on the blueprint to print it, or `bucketbridge explain --why ROW:COLUMN` for the statements that decided a cell.\n",
-            matrix.rows.len(),
+            "The access matrix of this blueprint has {rows} rows, one for each way into each of its {} access paths, too many to repeat here: it is in `{root}/access.md`, beside the `terraform/` and `cloudformation/` folders. Run `bucketbridge explain` on the blueprint to print it, or `bucketbridge explain --why ROW:COLUMN` for the statements that decided a cell.\n",
             deployment.access_paths.len()
         )
     };
-    drop(matrix);
-    put(format!("{root}/access.md"), access_md).then_some(access)
+    let delivery = if in_pieces { Delivery::Piece { path, piece: access_md, last: true } } else { Delivery::File(path, access_md) };
+    put(delivery).then_some(access)
 }
 
 /// Puts every file that does not need the access matrix: the `.tf` files, the CloudFormation templates and the
@@ -218,7 +289,7 @@ fn files_without_matrix(deployment: &Deployment, options: &Options, put: &mut Pu
         for module in &deployment.modules {
             let (files, addresses) = terraform::tf_files(deployment, module, &options.terraform);
             for (file, content) in files {
-                put(format!("{root}/terraform/{}/{file}", module.name), content).then_some(())?;
+                put(Delivery::File(format!("{root}/terraform/{}/{file}", module.name), content)).then_some(())?;
             }
             inputs.terraform.push(addresses);
         }
@@ -228,7 +299,7 @@ fn files_without_matrix(deployment: &Deployment, options: &Options, put: &mut Pu
             let mut stacks = Vec::new();
             let mut taken = true;
             cloudformation::emit_each(deployment, module, &cloudformation::split::Limits::CLOUDFORMATION, &mut |mut stack| {
-                taken = put(format!("{root}/cloudformation/{}", stack.file), std::mem::take(&mut stack.text));
+                taken = put(Delivery::File(format!("{root}/cloudformation/{}", stack.file), std::mem::take(&mut stack.text)));
                 stacks.push(stack);
                 taken
             });
@@ -237,8 +308,9 @@ fn files_without_matrix(deployment: &Deployment, options: &Options, put: &mut Pu
         }
     }
     for handoff in &deployment.handoffs {
-        put(format!("{root}/handoff/{}/HANDOFF.md", handoff.folder), prose::handoff_markdown(deployment, handoff)).then_some(())?;
-        put(format!("{root}/handoff/{}/handoff.json", handoff.folder), prose::handoff_json(deployment, handoff)).then_some(())?;
+        let folder = format!("{root}/handoff/{}", handoff.folder);
+        put(Delivery::File(format!("{folder}/HANDOFF.md"), prose::handoff_markdown(deployment, handoff))).then_some(())?;
+        put(Delivery::File(format!("{folder}/handoff.json"), prose::handoff_json(deployment, handoff))).then_some(())?;
     }
     Some(inputs)
 }
@@ -247,8 +319,13 @@ fn files_without_matrix(deployment: &Deployment, options: &Options, put: &mut Pu
 /// resources) take milliseconds, less than starting threads would save.
 const PARALLEL_EMIT_MIN_RESOURCES: usize = 200;
 
-/// How many files the emitter threads may have finished that the sink has not taken yet.
+/// How many files (or pieces) the emitter threads may have finished that the sink has not taken yet.
 const EMIT_QUEUE_FILES: usize = 8;
+
+/// About how large the pieces of an `access.md` put in pieces are: large enough that a write costs little
+/// per byte, small beside the whole. Unit tests use small pieces, so that their matrices of a few hundred rows
+/// come in several.
+const ACCESS_PIECE_BYTES: usize = if cfg!(test) { 4 << 10 } else { 1 << 20 };
 
 /// The one sentence every generated file starts with, naming the blueprint it came from.
 pub fn header_text(deployment: &Deployment) -> String {
@@ -271,28 +348,79 @@ mod tests {
 
     #[test]
     fn two_emitter_threads_give_the_files_one_thread_gives() {
-        let mut blueprint = String::from(
-            "scenario: external-handoff\nname: many\nowner: { account: \"111122223333\", region: eu-west-1 }\nbucket: { name: many-exchange, encryption: sse-s3, versioning: true }\nclients:\n",
-        );
-        for index in 0..120 {
-            blueprint.push_str(&format!(
-                "  - {{ name: Client{index}, account: \"{:012}\", external_id: client-{index}-id, capabilities: [upload, browse], prefix: c{index}/ }}\n",
-                200_000_000_000_u64 + index
-            ));
-        }
-        let compiled = crate::compile("many.yaml", &blueprint, Targets::ALL).expect("compiles");
+        let compiled = many_clients(120, |index| format!("capabilities: [upload, browse], prefix: c{index}/"));
         let deployment = &compiled.deployment;
         let resources: usize = deployment.modules.iter().map(|module| module.resources.len()).sum();
         assert!(resources >= PARALLEL_EMIT_MIN_RESOURCES, "the blueprint is too small to be emitted on threads: {resources} resources");
-        let matrix = || {
-            crate::explain::matrix_with(deployment, crate::explain::Columns::Capabilities, crate::explain::Evidence::Outcomes)
-                .expect("matrix")
-        };
         let (mut threads, mut one) = (FileTree::new(), FileTree::new());
-        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix, &mut threads, true);
-        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix, &mut one, false);
+        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix_batches(deployment), &mut threads, true);
+        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix_batches(deployment), &mut one, false);
         assert_eq!(threads.len(), compiled.files.len());
         assert!(threads == one, "the files differ between one and two emitter threads");
+    }
+
+    /// An external-handoff blueprint `many` with `count` clients, each with the access `access` gives it, compiled.
+    fn many_clients(count: u64, access: impl Fn(u64) -> String) -> crate::Compiled {
+        let mut blueprint = String::from(
+            "scenario: external-handoff\nname: many\nowner: { account: \"111122223333\", region: eu-west-1 }\nbucket: { name: many-exchange, encryption: sse-s3, versioning: true }\nclients:\n",
+        );
+        for index in 0..count {
+            blueprint.push_str(&format!(
+                "  - {{ name: Client{index}, account: \"{:012}\", external_id: client-{index}-id, {} }}\n",
+                200_000_000_000_u64 + index,
+                access(index)
+            ));
+        }
+        crate::compile("many.yaml", &blueprint, Targets::ALL).expect("compiles")
+    }
+
+    /// The matrix as `compile_into` hands it to the emitters, in batches.
+    fn matrix_batches(deployment: &Deployment) -> impl FnOnce(&mut MatrixBatches<'_>) + Send + '_ {
+        move |take: &mut MatrixBatches<'_>| {
+            crate::explain::PathMatrix::new(deployment, crate::explain::Columns::Capabilities, crate::explain::Evidence::Outcomes)
+                .and_then(|paths| paths.batches(take))
+                .expect("matrix")
+        }
+    }
+
+    /// Records the pieces each file came in.
+    #[derive(Default)]
+    struct PieceCounter {
+        files: FileTree,
+        pieces: BTreeMap<String, (usize, bool)>,
+    }
+
+    impl FileSink for PieceCounter {
+        type Error = std::convert::Infallible;
+
+        fn put(&mut self, path: String, content: Vec<u8>) -> Result<(), Self::Error> {
+            self.files.put(path, content)
+        }
+
+        fn put_piece(&mut self, path: &str, piece: &[u8], last: bool) -> Result<(), Self::Error> {
+            let (count, ended) = self.pieces.entry(path.to_owned()).or_default();
+            assert!(!*ended, "a piece of {path} came after its last");
+            (*count, *ended) = (*count + 1, last);
+            self.files.put_piece(path, piece, last)
+        }
+    }
+
+    #[test]
+    fn a_large_access_md_comes_in_pieces_that_add_up_to_the_whole_matrix() {
+        let compiled = many_clients(250, |_| "capabilities: [upload, browse]".to_owned());
+        let deployment = &compiled.deployment;
+        let mut sink = PieceCounter::default();
+        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix_batches(deployment), &mut sink, true);
+        assert_eq!(sink.pieces.len(), 1, "only access.md comes in pieces: {:?}", sink.pieces.keys().collect::<Vec<_>>());
+        let (count, ended) = sink.pieces["many/access.md"];
+        assert!(ended, "access.md was never finished");
+        let whole = crate::explain::matrix_with(deployment, crate::explain::Columns::Capabilities, crate::explain::Evidence::Outcomes)
+            .expect("matrix");
+        assert!(whole.rows.len() > README_MATRIX_MAX_ROWS);
+        let text = String::from_utf8(sink.files["many/access.md"].clone()).expect("UTF-8");
+        assert!(count >= 10, "{count} pieces for {} bytes", text.len());
+        assert_eq!(text, format!("{}\n{}", markdown_comment_header(deployment), whole.to_markdown()));
+        assert!(sink.files == compiled.files, "files put in pieces differ from the same files collected");
     }
 
     /// A sink that fails on its third file.
@@ -305,6 +433,10 @@ mod tests {
             self.0 += 1;
             if self.0 == 3 { Err(path) } else { Ok(()) }
         }
+
+        fn put_piece(&mut self, path: &str, _piece: &[u8], _last: bool) -> Result<(), String> {
+            self.put(path.to_owned(), Vec::new())
+        }
     }
 
     #[test]
@@ -316,14 +448,9 @@ mod tests {
         )
         .expect("compiles");
         for parallel in [false, true] {
-            let matrix = crate::explain::matrix_with(
-                &compiled.deployment,
-                crate::explain::Columns::Capabilities,
-                crate::explain::Evidence::Outcomes,
-            )
-            .expect("matrix");
             let mut sink = FailingSink(0);
-            let result = emit_on_threads(&compiled.deployment, &Options::default(), || matrix, &mut sink, parallel);
+            let result =
+                emit_on_threads(&compiled.deployment, &Options::default(), matrix_batches(&compiled.deployment), &mut sink, parallel);
             assert!(result.is_err(), "parallel: {parallel}");
             assert_eq!(sink.0, 3, "the sink was called again after it failed (parallel: {parallel})");
         }

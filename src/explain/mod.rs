@@ -634,6 +634,10 @@ pub fn matrix_with(deployment: &Deployment, kind: Columns, evidence: Evidence) -
     Ok(paths.matrix(rows))
 }
 
+/// How many access paths [`PathMatrix::batches`] evaluates into one batch: a few hundred rows, a few hundred
+/// kilobytes of table. Unit tests use an odd few, so that their matrices come in many batches.
+pub const PATHS_PER_BATCH: usize = if cfg!(test) { 7 } else { 100 };
+
 /// Evaluates the matrix of a deployment's access paths in a given world, whose callers came from
 /// [`world_from_policies`] for the same deployment.
 ///
@@ -750,6 +754,31 @@ impl<'d> PathMatrix<'d> {
         let Some(first) = self.deployment.access_paths.first() else { return Ok(Vec::new()) };
         let world = self.path_world(first, &mut Parsed::default())?;
         outsider_rows(&world, first, &self.outside.outsider, &self.columns, self.evidence, &mut Reasons::default())
+    }
+
+    /// The whole matrix in batches handed to `take` in order, each the rows of up to [`PATHS_PER_BATCH`]
+    /// access paths, then one of the outsider rows; the first batch comes even when there is no path, for its
+    /// columns. Stops early when `take` returns `false`. The batches' rows, concatenated, are
+    /// [`matrix_with`]'s, but only one batch is ever in memory.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error when a generated policy or request is not one the evaluator reads, which is a bug.
+    pub fn batches(&self, take: &mut dyn FnMut(Matrix) -> bool) -> Result<(), ExplainError> {
+        let count = self.deployment.access_paths.len();
+        let mut start = 0;
+        loop {
+            let end = count.min(start + PATHS_PER_BATCH);
+            if !take(self.matrix(self.rows(start..end)?)) {
+                return Ok(());
+            }
+            if end == count {
+                break;
+            }
+            start = end;
+        }
+        take(self.matrix(self.outsider_rows()?));
+        Ok(())
     }
 
     /// The matrix of `rows`: those of every path, in path order, then the outsider rows.
@@ -1157,6 +1186,12 @@ impl Matrix {
 
     /// [`Matrix::markdown_section`], appended to `text`: a 10,000-client section is 27 MB, not worth copying.
     pub fn write_markdown_section(&self, text: &mut String) {
+        self.write_markdown_head(text);
+        self.write_markdown_rows(1, text);
+    }
+
+    /// The start of [`Matrix::markdown_section`]: the explanation and the table's heading.
+    pub fn write_markdown_head(&self, text: &mut String) {
         use std::fmt::Write as _;
         text.push_str("Who can do what, decided by bucketbridge's IAM evaluator from the generated policies (identity, trust, bucket and key policies).\n");
         let _ = writeln!(text, "Requests carry `aws:SecureTransport` as the row says and `aws:CurrentTime` = `{EVALUATION_TIME}`.");
@@ -1169,8 +1204,14 @@ impl Matrix {
         text.push_str(" |\n|---|---|");
         text.push_str(&"---|".repeat(self.columns.len()));
         text.push('\n');
-        for (index, row) in self.rows.iter().enumerate() {
-            let _ = write!(text, "| {} | {} |", index + 1, escape(&row.path));
+    }
+
+    /// The rest of [`Matrix::markdown_section`]: a table line per row, numbered from `first_number`, so that a
+    /// matrix evaluated in batches ([`PathMatrix::batches`]) is written a batch at a time.
+    pub fn write_markdown_rows(&self, first_number: usize, text: &mut String) {
+        use std::fmt::Write as _;
+        for (number, row) in (first_number..).zip(&self.rows) {
+            let _ = write!(text, "| {number} | {} |", escape(&row.path));
             for cell in &row.cells {
                 // Written in place; only a cell that holds a `|` is escaped, which means writing it twice.
                 text.push(' ');

@@ -236,7 +236,7 @@ fn rejoin<T>(result: std::thread::Result<T>) -> T {
 /// [`README_MATRIX_MAX_ROWS`] rows, where to find it. `None` when the sink failed.
 ///
 /// Each batch of rows is written as it comes; once the table is past what a README repeats, the text goes to
-/// the sink in pieces of about [`ACCESS_PIECE_BYTES`].
+/// the sink in pieces of about [`PIECE_BYTES`].
 fn matrix_documents(deployment: &Deployment, matrix: impl FnOnce(&mut MatrixBatches<'_>), put: &mut Put<'_>) -> Option<String> {
     let root = &deployment.name;
     let path = format!("{root}/access.md");
@@ -254,9 +254,9 @@ fn matrix_documents(deployment: &Deployment, matrix: impl FnOnce(&mut MatrixBatc
         }
         batch.write_markdown_rows(rows + 1, &mut access_md);
         rows += batch.rows.len();
-        if rows > README_MATRIX_MAX_ROWS && access_md.len() >= ACCESS_PIECE_BYTES {
+        if rows > README_MATRIX_MAX_ROWS && access_md.len() >= PIECE_BYTES {
             in_pieces = true;
-            let piece = std::mem::replace(&mut access_md, String::with_capacity(ACCESS_PIECE_BYTES + ACCESS_PIECE_BYTES / 4));
+            let piece = std::mem::replace(&mut access_md, String::with_capacity(PIECE_BYTES + PIECE_BYTES / 4));
             taken = put(Delivery::Piece { path: path.clone(), piece, last: false });
         }
         taken
@@ -287,10 +287,17 @@ fn files_without_matrix(deployment: &Deployment, options: &Options, put: &mut Pu
     let mut inputs = ReadmeInputs { terraform: Vec::new(), cloudformation: Vec::new() };
     if options.targets.terraform {
         for module in &deployment.modules {
-            let (files, addresses) = terraform::tf_files(deployment, module, &options.terraform);
-            for (file, content) in files {
-                put(Delivery::File(format!("{root}/terraform/{}/{file}", module.name), content)).then_some(())?;
-            }
+            // The file whose pieces are on their way: a file that comes in one piece goes whole.
+            let mut in_pieces = None;
+            let addresses = terraform::tf_files_each(deployment, module, &options.terraform, &mut |file, text, last| {
+                let path = format!("{root}/terraform/{}/{file}", module.name);
+                put(if last && in_pieces != Some(file) {
+                    Delivery::File(path, text)
+                } else {
+                    in_pieces = Some(file);
+                    Delivery::Piece { path, piece: text, last }
+                })
+            })?;
             inputs.terraform.push(addresses);
         }
     }
@@ -322,10 +329,10 @@ const PARALLEL_EMIT_MIN_RESOURCES: usize = 200;
 /// How many files (or pieces) the emitter threads may have finished that the sink has not taken yet.
 const EMIT_QUEUE_FILES: usize = 8;
 
-/// About how large the pieces of an `access.md` put in pieces are: large enough that a write costs little
-/// per byte, small beside the whole. Unit tests use small pieces, so that their matrices of a few hundred rows
-/// come in several.
-const ACCESS_PIECE_BYTES: usize = if cfg!(test) { 4 << 10 } else { 1 << 20 };
+/// About how large the pieces of a file put in pieces (`access.md`, a large `main.tf`) are: large enough that a
+/// write costs little per byte, small beside the whole. Unit tests use small pieces, so that their files of a
+/// few hundred rows or resources come in several.
+pub(crate) const PIECE_BYTES: usize = if cfg!(test) { 4 << 10 } else { 1 << 20 };
 
 /// The one sentence every generated file starts with, naming the blueprint it came from.
 pub fn header_text(deployment: &Deployment) -> String {
@@ -406,20 +413,22 @@ mod tests {
     }
 
     #[test]
-    fn a_large_access_md_comes_in_pieces_that_add_up_to_the_whole_matrix() {
+    fn large_files_come_in_pieces_that_add_up_to_the_whole() {
         let compiled = many_clients(250, |_| "capabilities: [upload, browse]".to_owned());
         let deployment = &compiled.deployment;
         let mut sink = PieceCounter::default();
         let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix_batches(deployment), &mut sink, true);
-        assert_eq!(sink.pieces.len(), 1, "only access.md comes in pieces: {:?}", sink.pieces.keys().collect::<Vec<_>>());
-        let (count, ended) = sink.pieces["many/access.md"];
-        assert!(ended, "access.md was never finished");
+        let in_pieces: Vec<&str> = sink.pieces.keys().map(String::as_str).collect();
+        assert_eq!(in_pieces, ["many/access.md", "many/terraform/owner/main.tf"], "what comes in pieces");
+        for (path, (count, ended)) in &sink.pieces {
+            assert!(*ended, "{path} was never finished");
+            assert!(*count >= 10, "{path} came in {count} pieces");
+        }
         let whole = crate::explain::matrix_with(deployment, crate::explain::Columns::Capabilities, crate::explain::Evidence::Outcomes)
             .expect("matrix");
         assert!(whole.rows.len() > README_MATRIX_MAX_ROWS);
-        let text = String::from_utf8(sink.files["many/access.md"].clone()).expect("UTF-8");
-        assert!(count >= 10, "{count} pieces for {} bytes", text.len());
-        assert_eq!(text, format!("{}\n{}", markdown_comment_header(deployment), whole.to_markdown()));
+        let access = String::from_utf8(sink.files["many/access.md"].clone()).expect("UTF-8");
+        assert_eq!(access, format!("{}\n{}", markdown_comment_header(deployment), whole.to_markdown()));
         assert!(sink.files == compiled.files, "files put in pieces differ from the same files collected");
     }
 

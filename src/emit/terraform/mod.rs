@@ -73,8 +73,8 @@ pub fn check_version_constraint(constraint: &str) -> Result<(), String> {
 
 /// The files of one module, as (file name, content) pairs: `README.md` first, then the `.tf` files by name.
 pub fn emit(deployment: &Deployment, module: &Module, options: &Options, access: &str) -> Vec<(&'static str, String)> {
-    let (files, addresses) = tf_files_and_addresses(deployment, module, options);
-    let readme = readme_with(deployment, module, options, access, addresses);
+    let (files, addresses) = tf_files(deployment, module, options);
+    let readme = readme(deployment, module, options, access, addresses);
     let mut all = Vec::with_capacity(files.len() + 1);
     all.push(("README.md", readme));
     all.extend(files);
@@ -87,24 +87,40 @@ pub fn emit(deployment: &Deployment, module: &Module, options: &Options, access:
 pub struct Addresses(Vec<ReferenceRow>);
 
 /// The `.tf` files of one module, as (file name, content) pairs, without the README, and what the README
-/// needs from them: for writers that put each file on disk as it comes and render the README later, with
-/// [`readme`], once the access matrix exists.
+/// needs from them: for writers that render the README later, with [`readme`], once the access matrix exists.
 pub fn tf_files(deployment: &Deployment, module: &Module, options: &Options) -> (Vec<(&'static str, String)>, Addresses) {
-    let (files, addresses) = tf_files_and_addresses(deployment, module, options);
-    (files, Addresses(addresses))
+    let mut files: Vec<(&'static str, String)> = Vec::new();
+    let addresses = tf_files_each(deployment, module, options, &mut |file, text, _| {
+        match files.last_mut() {
+            Some((last, content)) if *last == file => content.push_str(&text),
+            _ => files.push((file, text)),
+        }
+        true
+    });
+    let Some(addresses) = addresses else { unreachable!("collecting the files never stops them") };
+    (files, addresses)
 }
 
-/// The module's `README.md` alone, as [`emit`] writes it, from the [`Addresses`] of its `.tf` files.
-pub fn readme(deployment: &Deployment, module: &Module, options: &Options, access: &str, addresses: Addresses) -> String {
-    readme_with(deployment, module, options, access, addresses.0)
-}
-
-fn tf_files_and_addresses(deployment: &Deployment, module: &Module, options: &Options) -> (Vec<(&'static str, String)>, Vec<ReferenceRow>) {
+/// [`tf_files`], each file handed to `each` as soon as it is written, as (file name, text, last): whole, with
+/// `last`, or, for the `main.tf` of a large module (a 10,000-client one is 20 MB), in pieces of about
+/// [`crate::emit::PIECE_BYTES`] in order, the last with `last`. Returns `None` as soon as `each` returns `false`.
+pub fn tf_files_each(
+    deployment: &Deployment,
+    module: &Module,
+    options: &Options,
+    each: &mut dyn FnMut(&'static str, String, bool) -> bool,
+) -> Option<Addresses> {
     let header = crate::emit::header_text(deployment);
     let mut main = MainFile::default();
     main.writer.header(std::slice::from_ref(&header));
-    main.module(module);
-    let main_tf = main.writer.finish();
+    main.guard(module);
+    for resource in &module.resources {
+        main.resource(resource);
+        if main.writer.len() >= crate::emit::PIECE_BYTES {
+            each("main.tf", main.writer.take_text(), false).then_some(())?;
+        }
+    }
+    each("main.tf", main.writer.finish(), true).then_some(())?;
 
     let mut outputs = Writer::new();
     outputs.header(std::slice::from_ref(&header));
@@ -114,6 +130,7 @@ fn tf_files_and_addresses(deployment: &Deployment, module: &Module, options: &Op
         outputs.value("value", &output.value);
         outputs.close();
     }
+    each("outputs.tf", outputs.finish(), true).then_some(())?;
 
     let mut variables = Writer::new();
     variables.header(&[
@@ -122,6 +139,7 @@ fn tf_files_and_addresses(deployment: &Deployment, module: &Module, options: &Op
         "This module takes no input variables: every value comes from the blueprint, so the module deploys",
         "exactly what was reviewed. Add tags to every resource with the AWS provider's default_tags.",
     ]);
+    each("variables.tf", variables.finish(), true).then_some(())?;
 
     let mut versions = Writer::new();
     versions.header(&[header]);
@@ -131,17 +149,13 @@ fn tf_files_and_addresses(deployment: &Deployment, module: &Module, options: &Op
     versions.object("aws", [("source", "hashicorp/aws"), ("version", options.aws_provider_version.as_str())]);
     versions.close();
     versions.close();
-
-    let files = vec![
-        ("main.tf", main_tf),
-        ("outputs.tf", outputs.finish()),
-        ("variables.tf", variables.finish()),
-        ("versions.tf", versions.finish()),
-    ];
-    (files, main.addresses)
+    each("versions.tf", versions.finish(), true).then_some(())?;
+    Some(Addresses(main.addresses))
 }
 
-fn readme_with(deployment: &Deployment, module: &Module, options: &Options, access: &str, mut addresses: Vec<ReferenceRow>) -> String {
+/// The module's `README.md` alone, as [`emit`] writes it, from the [`Addresses`] of its `.tf` files.
+pub fn readme(deployment: &Deployment, module: &Module, options: &Options, access: &str, addresses: Addresses) -> String {
+    let Addresses(mut addresses) = addresses;
     addresses.sort_by(|a, b| a.name.cmp(&b.name));
     let reference = TerraformReference {
         requirements: vec![
@@ -172,13 +186,6 @@ struct MainFile {
 }
 
 impl MainFile {
-    fn module(&mut self, module: &Module) {
-        self.guard(module);
-        for resource in &module.resources {
-            self.resource(resource);
-        }
-    }
-
     /// Opens a top-level block (`resource` or `data`) and records its address.
     fn open(&mut self, identifier: &'static str, resource_type: &str, label: &str, comment: Option<&str>) {
         let (name, kind) = match identifier {

@@ -86,6 +86,25 @@ impl Writer {
         self.header = !lines.is_empty();
     }
 
+    /// How many bytes of text are written and not yet taken.
+    pub fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Whether no text is written and not yet taken.
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// Takes the text written so far, between two top-level structures, so that a large file can be handed on in
+    /// pieces; what is written next continues it exactly as if nothing had been taken.
+    pub fn take_text(&mut self) -> String {
+        self.flush();
+        debug_assert_eq!(self.bodies.len(), 1, "internal error: text taken inside a block");
+        let capacity = self.out.capacity();
+        std::mem::replace(&mut self.out, String::with_capacity(capacity))
+    }
+
     /// The text, once every block is closed.
     pub fn finish(mut self) -> String {
         self.flush();
@@ -448,44 +467,62 @@ mod tests {
     #[test]
     fn layout_matches_the_renderer() {
         let long: Vec<String> = (0..6).map(|i| format!("arn:aws:s3:::bucket-number-{i}")).collect();
-        let mut writer = Writer::new();
-        writer.header(&["Header", "", "two"]);
-        writer.open("data", &["aws_caller_identity", "current"], Some("Why\nsecond line"));
-        writer.open("lifecycle", &[], None);
-        writer.open("postcondition", &[], None);
-        writer.attribute("condition", |out| {
-            push_reference(out, &["self.account_id"]);
-            out.push_str(" == ");
-            push_string(out, "123");
-        });
-        writer.string("error_message", "no");
-        writer.close();
-        writer.close();
-        writer.close();
-        writer.open("data", &["aws_partition", "current"], None);
-        writer.close();
-        writer.open("resource", &["aws_s3_bucket", "la\"bel"], None);
-        writer.string("bucket", "b");
-        writer.object("tags", [("team", "x"), ("with-dash", "y"), ("null", "z"), ("ключ", "w")]);
-        writer.attribute("n", |out| out.push_str("3600"));
-        writer.attribute("enabled", |out| out.push_str("true"));
-        writer.list("short", ["a", "b"], push_string);
-        writer.list("long", &long, |out, text| push_string(out, text));
-        writer.list("one", [&long.concat()], |out, text| push_string(out, text));
-        writer.list("none", Vec::<&str>::new(), push_string);
-        writer.attribute("depends_on", |out| {
-            out.push('[');
-            push_reference(out, &["aws_s3_bucket_policy", "0x", "7"]);
-            out.push(']');
-        });
-        writer.open("lifecycle", &[], None);
-        writer.attribute("prevent_destroy", |out| out.push_str("true"));
-        writer.close();
-        writer.close();
-        writer.open("terraform", &[], None);
-        writer.object("aws", [("source", "hashicorp/aws"), ("version", ">= 5.0")]);
-        writer.object("empty", []);
-        writer.close();
+        // Written whole, and taken in pieces between top-level blocks as a large main.tf is.
+        let written = |in_pieces: bool| {
+            let mut taken = String::new();
+            let mut writer = Writer::new();
+            writer.header(&["Header", "", "two"]);
+            writer.open("data", &["aws_caller_identity", "current"], Some("Why\nsecond line"));
+            writer.open("lifecycle", &[], None);
+            writer.open("postcondition", &[], None);
+            writer.attribute("condition", |out| {
+                push_reference(out, &["self.account_id"]);
+                out.push_str(" == ");
+                push_string(out, "123");
+            });
+            writer.string("error_message", "no");
+            writer.close();
+            writer.close();
+            writer.close();
+            if in_pieces {
+                taken.push_str(&writer.take_text());
+            }
+            writer.open("data", &["aws_partition", "current"], None);
+            writer.close();
+            if in_pieces {
+                taken.push_str(&writer.take_text());
+            }
+            writer.open("resource", &["aws_s3_bucket", "la\"bel"], None);
+            writer.string("bucket", "b");
+            writer.object("tags", [("team", "x"), ("with-dash", "y"), ("null", "z"), ("ключ", "w")]);
+            writer.attribute("n", |out| out.push_str("3600"));
+            writer.attribute("enabled", |out| out.push_str("true"));
+            writer.list("short", ["a", "b"], push_string);
+            writer.list("long", &long, |out, text| push_string(out, text));
+            writer.list("one", [&long.concat()], |out, text| push_string(out, text));
+            writer.list("none", Vec::<&str>::new(), push_string);
+            writer.attribute("depends_on", |out| {
+                out.push('[');
+                push_reference(out, &["aws_s3_bucket_policy", "0x", "7"]);
+                out.push(']');
+            });
+            writer.open("lifecycle", &[], None);
+            writer.attribute("prevent_destroy", |out| out.push_str("true"));
+            writer.close();
+            writer.close();
+            if in_pieces {
+                taken.push_str(&writer.take_text());
+            }
+            writer.open("terraform", &[], None);
+            writer.object("aws", [("source", "hashicorp/aws"), ("version", ">= 5.0")]);
+            writer.object("empty", []);
+            writer.close();
+            if in_pieces {
+                taken.push_str(&writer.take_text());
+            }
+            taken.push_str(&writer.finish());
+            taken
+        };
 
         let postcondition = block(
             "postcondition",
@@ -534,7 +571,9 @@ mod tests {
             header: vec!["Header".into(), String::new(), "two".into()],
             above: [(0, vec!["Why\nsecond line".to_owned()])].into_iter().collect(),
         };
-        assert_eq!(writer.finish(), to_terraform_fmt_with_comments(&body, &comments));
+        let expected = to_terraform_fmt_with_comments(&body, &comments);
+        assert_eq!(written(false), expected);
+        assert_eq!(written(true), expected);
     }
 
     #[test]

@@ -133,15 +133,19 @@ pub enum CompileError<E> {
 pub fn compile_into<S: FileSink>(source: &str, text: &str, options: &Options, sink: &mut S) -> Result<Emitted, CompileError<S::Error>> {
     let (blueprint, warnings) = blueprint::load(source, text).map_err(CompileError::Invalid)?;
     let deployment = model::build(&blueprint);
-    let too_large = model::limits::check(&deployment);
-    if !too_large.is_empty() {
-        let mut diagnostics: Vec<Diagnostic> = too_large.iter().map(|policy| policy_too_large(source, text, policy)).collect();
-        diagnostics.extend(warnings);
-        return Err(CompileError::Invalid(diagnostics));
-    }
     // Everything after this reads the model; a large blueprint's located values are worth freeing before the
     // matrix and the files are built, which is when memory peaks.
     drop(blueprint);
+    let limits = || {
+        let too_large = model::limits::check(&deployment);
+        if too_large.is_empty() {
+            return Ok(());
+        }
+        let mut diagnostics: Vec<Diagnostic> = too_large.iter().map(|policy| policy_too_large(source, text, policy)).collect();
+        diagnostics.extend(warnings.iter().cloned());
+        Err(diagnostics)
+    };
+    let mut sink = WithinLimits { sink, limits: Some(limits) };
     // The documents print each cell's outcome and reason, never the requests behind it. The emitters compute
     // the matrix when they need it, beside the files that do not.
     let deployment_ref = &deployment;
@@ -152,6 +156,39 @@ pub fn compile_into<S: FileSink>(source: &str, text: &str, options: &Options, si
                 panic!("internal error: the access matrix of {source} cannot be computed ({error}); please report this")
             })
     };
-    emit::emit_to(&deployment, options, matrix, sink).map_err(CompileError::Sink)?;
+    emit::emit_to(&deployment, options, matrix, &mut sink)?;
+    sink.admit()?;
     Ok(Emitted { deployment, warnings })
+}
+
+/// The sink of [`compile_into`]: files reach `sink` only once the model's policies are known to fit AWS's
+/// limits. The check runs when the first file comes, so that for a large deployment, emitted on threads, it
+/// runs beside the emitters rather than before them; a policy over a limit stops emitting with nothing put.
+struct WithinLimits<'s, S, L> {
+    sink: &'s mut S,
+    /// The limits check, until it has run.
+    limits: Option<L>,
+}
+
+impl<S: FileSink, L: FnOnce() -> Result<(), Vec<Diagnostic>>> WithinLimits<'_, S, L> {
+    fn admit(&mut self) -> Result<(), CompileError<S::Error>> {
+        match self.limits.take() {
+            Some(limits) => limits().map_err(CompileError::Invalid),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<S: FileSink, L: FnOnce() -> Result<(), Vec<Diagnostic>>> FileSink for WithinLimits<'_, S, L> {
+    type Error = CompileError<S::Error>;
+
+    fn put(&mut self, path: String, content: Vec<u8>) -> Result<(), Self::Error> {
+        self.admit()?;
+        self.sink.put(path, content).map_err(CompileError::Sink)
+    }
+
+    fn put_piece(&mut self, path: &str, piece: &[u8], last: bool) -> Result<(), Self::Error> {
+        self.admit()?;
+        self.sink.put_piece(path, piece, last).map_err(CompileError::Sink)
+    }
 }

@@ -38,6 +38,22 @@ fn a_key_policy_over_32_kb_is_refused_at_the_clients_field() {
     assert!(diagnostic.help.as_deref().is_some_and(|help| help.contains("several blueprints")), "{rendered}");
 }
 
+/// A deployment this large is emitted on threads, with the limits checked beside the emitters: the check must
+/// still stop every file before it reaches the sink.
+#[test]
+fn a_policy_over_its_limit_lets_no_file_reach_the_sink() {
+    let yaml = kms_handoff(700);
+    let mut sink = bucketbridge::emit::FileTree::new();
+    let result = bucketbridge::compile_into("blueprints/many-clients.yaml", &yaml, &bucketbridge::emit::Options::default(), &mut sink);
+    match result {
+        Err(bucketbridge::CompileError::Invalid(diagnostics)) => {
+            assert!(diagnostics.iter().any(|diagnostic| diagnostic.code == "policy-too-large"), "{}", render(&diagnostics, &yaml));
+        }
+        other => panic!("a key policy over its limit compiled: {:?}", other.map(|emitted| emitted.deployment.name)),
+    }
+    assert!(sink.is_empty(), "files reached the sink: {:?}", sink.keys().take(5).collect::<Vec<_>>());
+}
+
 /// The check measures the model's documents; this shows it measures what the template carries. 600 clients keep
 /// the key policy just under its limit, so a measurement that was off by a few percent would show here too.
 #[test]

@@ -357,8 +357,9 @@ pub struct Staging {
     blueprints: BTreeSet<String>,
     /// Files put that someone changed since bucketbridge wrote them.
     edited: Vec<String>,
-    /// Folders already created in the staging tree.
-    folders: BTreeSet<PathBuf>,
+    /// Folders already created in the staging tree, relative to it, with `/` (compared as text: comparing paths
+    /// component by component showed in profiles of 10,000-folder builds).
+    folders: BTreeSet<String>,
     /// Files being written in pieces, by path.
     in_pieces: BTreeMap<String, FileInPieces>,
     finished: bool,
@@ -419,7 +420,7 @@ impl Staging {
     pub fn put(&mut self, blueprint: &str, path: String, content: &[u8]) -> Result<(), WriteError> {
         let edited = matches!(self.previous.existing(&self.out, &path, content)?, Some((_, true)));
         let target = self.staging.join(&path);
-        self.ensure_parent(&target)?;
+        self.ensure_parent(&path)?;
         context("write file", &target, fs::write(&target, content))?;
         self.record(blueprint, path, sha256(content), edited);
         Ok(())
@@ -436,7 +437,7 @@ impl Staging {
         let mut open = match self.in_pieces.remove(path) {
             Some(open) => open,
             None => {
-                self.ensure_parent(&target)?;
+                self.ensure_parent(path)?;
                 FileInPieces { file: context("create file", &target, fs::File::create(&target))?, hash: Sha256::new() }
             }
         };
@@ -504,7 +505,7 @@ impl Staging {
         }
         for path in &carried {
             let target = self.staging.join(path);
-            self.ensure_parent(&target)?;
+            self.ensure_parent(path)?;
             carry(&self.out.join(path), &target)?;
         }
         // The manifest is written last, so a staging folder that has one is complete.
@@ -515,10 +516,12 @@ impl Staging {
         Ok(Written { files, removed, overwritten: std::mem::take(&mut self.edited) })
     }
 
-    fn ensure_parent(&mut self, target: &Path) -> Result<(), WriteError> {
-        if let Some(parent) = target.parent().filter(|parent| !self.folders.contains(*parent)) {
-            context("create folder", parent, fs::create_dir_all(parent))?;
-            self.folders.insert(parent.to_path_buf());
+    /// Creates the folder of `path` (relative to the output folder, with `/`) in the staging tree.
+    fn ensure_parent(&mut self, path: &str) -> Result<(), WriteError> {
+        if let Some((parent, _)) = path.rsplit_once('/').filter(|(parent, _)| !self.folders.contains(*parent)) {
+            let folder = self.staging.join(parent);
+            context("create folder", &folder, fs::create_dir_all(&folder))?;
+            self.folders.insert(parent.to_owned());
         }
         Ok(())
     }

@@ -67,8 +67,10 @@ pub fn emit_within(deployment: &Deployment, module: &Module, limits: &Limits) ->
 /// the ARNs built from them); a value AWS chooses (a created key's ID and ARN) is exported by the stack that
 /// creates it, under a name made of the blueprint, module, logical ID and attribute, and imported where needed.
 ///
-/// Each stack goes to `each` as soon as it is written, so that a writer holds one template at a time (a
-/// 10,000-client module is 77 MB of templates); emitting stops early when `each` returns `false`.
+/// The resources are placed first, weighing each entry and dropping it, because every stack's description says
+/// how many stacks there are; then each stack is written and goes to `each` before the next is, so that the emitter
+/// and a writer hold one template at a time (a 10,000-client module is 77 MB of templates); emitting stops early
+/// when `each` returns `false`.
 ///
 /// # Panics
 ///
@@ -86,8 +88,8 @@ pub fn emit_each(deployment: &Deployment, module: &Module, limits: &Limits, each
             return;
         }
     }
-    let partition = plan.partition(limits);
-    plan.render_split(partition, limits, each);
+    let layout = plan.partition(limits);
+    plan.render_split(&layout, limits, each);
 }
 
 /// A module prepared for emitting, whole or split.
@@ -143,23 +145,30 @@ impl<'m> Plan<'m> {
             .collect()
     }
 
-    /// For each created resource, the attributes another stack would have to import (sorted): the ones of its
-    /// attributes that are referred to and that no name the model knows gives. Found by translating every resource
-    /// and output as if everything it refers to were in another stack.
-    fn referred_attributes(&self) -> Vec<BTreeSet<Attribute>> {
+    /// For each created resource, the attributes other stacks would import, each with the position of the last
+    /// resource that would import it, itself or through an output anchored to it ([`Plan::output_anchors`]).
+    /// A reference imports when its resource is in another stack and no name the model knows gives the attribute
+    /// ([`known_attribute`]), so this is found by translating every resource and output as if everything it refers
+    /// to were in another stack.
+    fn importers(&self) -> Vec<BTreeMap<Attribute, usize>> {
         let all_in_the_first = vec![0; self.created.len()];
         let everywhere_else = Values::split(self, &all_in_the_first, usize::MAX);
-        for resource in &self.created {
+        let mut importers = vec![BTreeMap::new(); self.created.len()];
+        let mut note = |referrer: usize, imports: BTreeSet<(usize, Attribute)>| {
+            for (position, attribute) in imports {
+                let last = importers[position].entry(attribute).or_insert(referrer);
+                *last = referrer.max(*last);
+            }
+        };
+        for (referrer, resource) in self.created.iter().enumerate() {
             translate(resource, &everywhere_else);
+            note(referrer, everywhere_else.imports.take());
         }
-        for output in &self.module.outputs {
+        for (output, anchor) in self.module.outputs.iter().zip(&self.anchors) {
             everywhere_else.value(&output.value);
+            note(*anchor, everywhere_else.imports.take());
         }
-        let mut exported = vec![BTreeSet::new(); self.created.len()];
-        for (position, attribute) in everywhere_else.imports.into_inner() {
-            exported[position].insert(attribute);
-        }
-        exported
+        importers
     }
 
     fn render_whole(&self) -> Stack {
@@ -178,19 +187,22 @@ impl<'m> Plan<'m> {
         }
     }
 
-    /// The stack of each created resource, filled greedily within `limits`, and each resource and model output
-    /// written as it stands in its stack (written once: its length is its weight).
-    fn partition(&self, limits: &Limits) -> Partition {
+    /// The stack of each created resource, filled greedily within `limits`.
+    ///
+    /// Each resource and model output is written as it would stand in the stack it is weighed in (its length is
+    /// its weight) and dropped: every stack's text says how many stacks there are, which is known only once the
+    /// last resource is placed, and holding every entry until then would hold the whole module's text.
+    fn partition(&self, limits: &Limits) -> Layout {
         // The header, description and account guard of a template with nothing else in it; the description of a
         // stack names its number, so room is kept for that.
         let empty = self.text(None, [], []);
         let base = Weight { resources: 0, outputs: 1, bytes: empty.len() + " (stack 9999 of 9999)".len() };
-        let export_weights: Vec<Weight> = self
-            .referred_attributes()
+        let importers = self.importers();
+        let export_weights: Vec<Weight> = importers
             .iter()
             .enumerate()
             .map(|(position, attributes)| {
-                attributes.iter().fold(Weight::default(), |weight, attribute| {
+                attributes.keys().fold(Weight::default(), |weight, attribute| {
                     weight + Weight { resources: 0, outputs: 1, bytes: self.export_entry(position, *attribute).text.len() }
                 })
             })
@@ -200,84 +212,95 @@ impl<'m> Plan<'m> {
         for (index, anchor) in self.anchors.iter().enumerate() {
             anchored[*anchor].push(index);
         }
-        // An item's last weighing is in the stack it stays in, so what it wrote then is what that stack holds.
-        let mut resources: Vec<Option<Placed>> = (0..self.created.len()).map(|_| None).collect();
-        let mut outputs: Vec<Option<Entry>> = (0..self.module.outputs.len()).map(|_| None).collect();
         let placement = split::partition(self.created.len(), base, limits, |placed, stack| {
             let position = placed.len();
             let values = Values::split(self, placed, stack);
-            let (entry, resource_type) = resource_entry(self.created[position], &values);
-            let mut weight = Weight { resources: 1, outputs: 0, bytes: entry.text.len() };
-            for index in &anchored[position] {
-                let output = output_entry(&self.module.outputs[*index], &values);
-                weight = weight + Weight { resources: 0, outputs: 1, bytes: output.text.len() };
-                outputs[*index] = Some(output);
-            }
-            resources[position] = Some(Placed { entry, resource_type, imports: values.imports.into_inner() });
+            let resource = Weight { resources: 1, outputs: 0, bytes: resource_entry(self.created[position], &values).0.text.len() };
+            let with_outputs = anchored[position].iter().fold(resource, |weight, index| {
+                weight + Weight { resources: 0, outputs: 1, bytes: output_entry(&self.module.outputs[*index], &values).text.len() }
+            });
             // Room for the exports later stacks may import, kept now because this stack is closed by then.
-            weight + export_weights[position]
+            with_outputs + export_weights[position]
         });
-        Partition {
-            placement,
-            resources: resources.into_iter().map(weighed).collect(),
-            outputs: outputs.into_iter().map(weighed).collect(),
-        }
+        Layout { placement, anchored, importers }
     }
 
-    /// The stacks of a split module; `limits` are checked once more on what is written.
-    fn render_split(&self, partition: Partition, limits: &Limits, each: &mut dyn FnMut(Stack) -> bool) {
-        let Partition { placement, resources, outputs } = partition;
+    /// The stacks of a split module, each written as the partition weighed its entries, checked against `limits`
+    /// once more and handed to `each` before the next is written, so that one stack is held at a time.
+    ///
+    /// A stack exports the attributes of its resources that later stacks import. Every resource after a stack is in
+    /// a later one, so those are the attributes whose last importer ([`Plan::importers`]) lies beyond it: they are
+    /// known when the stack is written, before the stacks that import them are.
+    fn render_split(&self, layout: &Layout, limits: &Limits, each: &mut dyn FnMut(Stack) -> bool) {
+        let Layout { placement, anchored, importers } = layout;
         let count = placement.last().map_or(1, |last| last + 1);
         let width = count.to_string().len();
         let number = |stack: usize| format!("{:0width$}", stack + 1);
         let file = |stack: usize| format!("{}-{}.yaml", self.module.name, number(stack));
-        let mut stacks: Vec<Held> = (0..count).map(|_| Held::default()).collect();
-        let mut exports: Vec<BTreeSet<(usize, Attribute)>> = vec![BTreeSet::new(); count];
-        for (position, placed) in resources.into_iter().enumerate() {
-            for (imported, attribute) in &placed.imports {
-                exports[placement[*imported]].insert((*imported, *attribute));
+        // What the stacks export and what later stacks import, as (position, attribute), which must be the same;
+        // collected in debug builds only.
+        let (mut exported, mut imported) = (BTreeSet::new(), BTreeSet::new());
+        let mut first = 0;
+        while first < placement.len() {
+            let stack = placement[first];
+            let end = first + placement[first..].iter().take_while(|placed| **placed == stack).count();
+            let mut resources = Vec::with_capacity(end - first);
+            // Model outputs with their index, to be put in model order.
+            let mut outputs: Vec<(usize, Entry)> = Vec::new();
+            let mut imports = BTreeSet::new();
+            for position in first..end {
+                // As the partition last weighed it: with the stacks of the resources before it.
+                let values = Values::split(self, &placement[..position], stack);
+                resources.push(resource_entry(self.created[position], &values));
+                outputs.extend(anchored[position].iter().map(|index| (*index, output_entry(&self.module.outputs[*index], &values))));
+                imports.append(&mut values.imports.into_inner());
             }
-            let held = &mut stacks[placement[position]];
-            held.imports.extend(placed.imports.iter().copied());
-            held.resources.push(placed);
-        }
-        for (output, anchor) in outputs.into_iter().zip(&self.anchors) {
-            stacks[placement[*anchor]].outputs.push(output);
-        }
-        // Each stack's entries are dropped as its template is written and handed on.
-        for (stack, Held { resources, mut outputs, imports }) in stacks.into_iter().enumerate() {
-            let written = {
-                let model_outputs = outputs.iter().map(|entry| entry.id.clone()).collect();
-                outputs.extend(exports[stack].iter().map(|(position, attribute)| self.export_entry(*position, *attribute)));
-                outputs.sort_by(|left, right| left.id.cmp(&right.id));
-                let text = self.text(
-                    Some((stack, count)),
-                    resources.iter().map(|placed| placed.entry.text.as_str()),
-                    outputs.iter().map(|entry| entry.text.as_str()),
-                );
-                let weight = Weight { resources: resources.len(), outputs: outputs.len() + 1, bytes: text.len() };
-                if !limits.hold(weight) {
-                    panic!("internal error: {} breaks a template limit ({weight:?}, {limits:?}); please report this", file(stack));
-                }
-                Stack {
-                    file: file(stack),
-                    stack_name: format!("{}-{}-{}", self.deployment.name, self.module.name, number(stack)),
-                    bytes: text.len(),
-                    text,
-                    resources: resources.into_iter().map(|placed| (placed.entry.id, placed.resource_type)).collect(),
-                    outputs: model_outputs,
-                    imports: imports
-                        .iter()
-                        .map(|(position, attribute)| (self.export_name(*position, *attribute), file(placement[*position])))
-                        .collect::<BTreeSet<_>>()
-                        .into_iter()
-                        .collect(),
-                }
+            let exports: BTreeSet<(usize, Attribute)> = (first..end)
+                .flat_map(|position| {
+                    importers[position].iter().filter(|(_, last)| **last >= end).map(move |(attribute, _)| (position, *attribute))
+                })
+                .collect();
+            if cfg!(debug_assertions) {
+                exported.extend(exports.iter().copied());
+                imported.extend(imports.iter().copied());
+            }
+            outputs.sort_by_key(|(index, _)| *index);
+            let model_outputs = outputs.iter().map(|(_, entry)| entry.id.clone()).collect();
+            let mut outputs: Vec<Entry> = outputs.into_iter().map(|(_, entry)| entry).collect();
+            outputs.extend(exports.iter().map(|(position, attribute)| self.export_entry(*position, *attribute)));
+            outputs.sort_by(|left, right| left.id.cmp(&right.id));
+            let text = self.text(
+                Some((stack, count)),
+                resources.iter().map(|(entry, _)| entry.text.as_str()),
+                outputs.iter().map(|entry| entry.text.as_str()),
+            );
+            let weight = Weight { resources: resources.len(), outputs: outputs.len() + 1, bytes: text.len() };
+            if !limits.hold(weight) {
+                panic!("internal error: {} breaks a template limit ({weight:?}, {limits:?}); please report this", file(stack));
+            }
+            let written = Stack {
+                file: file(stack),
+                stack_name: format!("{}-{}-{}", self.deployment.name, self.module.name, number(stack)),
+                bytes: text.len(),
+                text,
+                resources: resources.into_iter().map(|(entry, resource_type)| (entry.id, resource_type)).collect(),
+                outputs: model_outputs,
+                imports: imports
+                    .iter()
+                    .map(|(position, attribute)| (self.export_name(*position, *attribute), file(placement[*position])))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
             };
             if !each(written) {
                 return;
             }
+            first = end;
         }
+        debug_assert_eq!(
+            exported, imported,
+            "internal error: the stacks of a split module export other than they import; please report this"
+        );
     }
 
     /// A template as YAML text with the generated-file header and the account guard (its rule, mapping, condition
@@ -377,38 +400,15 @@ struct Entry {
     text: String,
 }
 
-/// A created resource as written in the stack it was placed in.
-struct Placed {
-    entry: Entry,
-    resource_type: &'static str,
-    /// The attributes of earlier stacks' resources it and its outputs import, as (position, attribute), sorted.
-    imports: BTreeSet<(usize, Attribute)>,
-}
-
-/// What one stack of a split module holds.
-#[derive(Default)]
-struct Held {
-    /// Resources, in model order.
-    resources: Vec<Placed>,
-    /// Model outputs, in model order.
-    outputs: Vec<Entry>,
-    /// The attributes of earlier stacks' resources it imports, as (position, attribute), sorted.
-    imports: BTreeSet<(usize, Attribute)>,
-}
-
-/// A split module: the stack of each created resource, and what each resource and model output is in its stack.
-struct Partition {
-    /// The stack of each created resource, by position.
+/// Where a split module's resources and outputs go.
+struct Layout {
+    /// The stack of each created resource, by position, from 0 and never decreasing.
     placement: Vec<usize>,
-    /// Each created resource, by position.
-    resources: Vec<Placed>,
-    /// Each model output, in model order.
-    outputs: Vec<Entry>,
-}
-
-/// What the partition wrote for an item, which it weighs at least once.
-fn weighed<T>(written: Option<T>) -> T {
-    written.unwrap_or_else(|| panic!("internal error: an item was never weighed; please report this"))
+    /// The model outputs (indexes, in model order) that go with each created resource, by position.
+    anchored: Vec<Vec<usize>>,
+    /// For each created resource, the attributes other stacks would import, with the position of the last resource
+    /// to import each ([`Plan::importers`]).
+    importers: Vec<BTreeMap<Attribute, usize>>,
 }
 
 /// A created resource as an entry of `Resources`, with its type.
@@ -996,5 +996,47 @@ mod tests {
         assert!(all.contains(", stack 1 of "), "{all}");
         assert_eq!(stacks[0].file, "owner-1.yaml");
         assert_eq!(stacks[0].stack_name, "aoc-kms-owner-1");
+    }
+
+    /// Each stack exports exactly what later stacks import from it: a stack is written before the stacks that
+    /// import from it, so its exports are worked out from the model, and an export nobody imports, or an import
+    /// nobody exports, would be a template CloudFormation refuses or a stack that cannot be deleted.
+    #[test]
+    fn each_stack_exports_what_later_stacks_import() {
+        let examples = [
+            ("acme-exchange", include_str!("../../../blueprints/acme-exchange.yaml")),
+            ("aoc-kms", include_str!("../../../blueprints/aoc-kms.yaml")),
+            ("globex-reports", include_str!("../../../blueprints/globex-reports.yaml")),
+        ];
+        let mut imports_seen = 0;
+        for (name, text) in examples {
+            let deployment = deployment(name, text);
+            for module in &deployment.modules {
+                for resources in 1..=4 {
+                    let stacks = emit_within(&deployment, module, &Limits { resources, outputs: 60, bytes: 1_000_000 });
+                    let exports: BTreeSet<(String, String)> = stacks
+                        .iter()
+                        .flat_map(|stack| {
+                            stack
+                                .text
+                                .lines()
+                                .filter_map(|line| line.strip_prefix("      Name: "))
+                                .map(|export| (export.to_owned(), stack.file.clone()))
+                        })
+                        .filter(|(export, _)| !export.starts_with("!Sub"))
+                        .collect();
+                    let imports: BTreeSet<(String, String)> = stacks.iter().flat_map(|stack| stack.imports.iter().cloned()).collect();
+                    assert_eq!(exports, imports, "{name} {} with {resources} resources per stack", module.name);
+                    for (index, stack) in stacks.iter().enumerate() {
+                        for (export, file) in &stack.imports {
+                            assert!(stacks[..index].iter().any(|earlier| earlier.file == *file), "{export} from {file} is not earlier");
+                            assert!(stack.text.contains(&format!("!ImportValue {export}")), "{}", stack.text);
+                        }
+                    }
+                    imports_seen += imports.len();
+                }
+            }
+        }
+        assert!(imports_seen > 0, "some example imports across stacks");
     }
 }

@@ -186,9 +186,9 @@ pub struct Handoff {
     /// The external ID to pass when assuming it.
     pub external_id: String,
     /// What the client may do (capability names), in blueprint order; empty when `actions` was given.
-    pub capabilities: Vec<String>,
-    /// The S3 and KMS actions granted, sorted.
-    pub actions: Vec<String>,
+    pub capabilities: Vec<&'static str>,
+    /// The S3 and KMS actions granted.
+    pub actions: policy::Actions,
     /// The KMS key ARN the bucket encrypts with, when the client must be able to use it.
     pub kms_key_arn: Option<String>,
     /// The identity policy the client attaches to its own principal, resolved.

@@ -148,7 +148,7 @@ fn s3_account(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Modu
             let suffix = pascal_case(&identifier_words(&bucket.name));
             s3_access_statements(&arn::bucket(&bucket.name), bucket.prefix.as_deref(), &grant, None, &s3.region)
                 .into_iter()
-                .map(|statement| Statement { sid: format!("{}In{suffix}", statement.sid), ..statement })
+                .map(|statement| Statement { sid: format!("{}In{suffix}", statement.sid).into(), ..statement })
                 .collect()
         })
         .collect();

@@ -28,7 +28,7 @@ pub const LIST_ALL_BUCKETS: &str = "s3:ListAllMyBuckets";
 pub fn grant(scenario: &Ec2Docroot) -> Grant {
     let mut grant = Grant::for_capabilities_under(&scenario.capabilities, false, scenario.prefix.as_deref());
     if scenario.bucket == DocrootBucket::Every {
-        grant.account_wide.insert(LIST_ALL_BUCKETS.to_owned());
+        grant.account_wide.insert(LIST_ALL_BUCKETS);
     }
     grant
 }

@@ -124,7 +124,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
             key_users.push(KeyUser {
                 words: client_words.clone(),
                 role_arn: role_id.attribute(Attribute::Arn),
-                actions: grant.kms.iter().cloned().collect(),
+                actions: grant.kms.clone(),
             });
         }
 
@@ -149,10 +149,10 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
             role_arn: role_arn.clone(),
             external_id: client.external_id.clone(),
             capabilities: match &client.access {
-                Access::Capabilities(capabilities) => capabilities.iter().map(|capability| capability.name().to_owned()).collect(),
+                Access::Capabilities(capabilities) => capabilities.iter().map(|capability| capability.name()).collect(),
                 Access::Actions(_) => Vec::new(),
             },
-            actions: grant.all().into_iter().collect(),
+            actions: grant.all(),
             kms_key_arn: key.as_ref().filter(|_| !grant.kms.is_empty()).and_then(|key| key.concrete_arn.clone()),
             assume_role_policy: PolicyDocument::new(vec![
                 Statement::new("AllowAssumingTheBucketRole", Effect::Allow, ["sts:AssumeRole"]).with_resources([Value::literal(role_arn)]),

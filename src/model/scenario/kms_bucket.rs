@@ -75,11 +75,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &KmsBucket) -> Vec<Modu
     let key_users: Vec<KeyUser> = if grant.kms.is_empty() {
         Vec::new()
     } else {
-        vec![KeyUser {
-            words: words(&["access"]),
-            role_arn: role_id.attribute(Attribute::Arn),
-            actions: grant.kms.iter().cloned().collect(),
-        }]
+        vec![KeyUser { words: words(&["access"]), role_arn: role_id.attribute(Attribute::Arn), actions: grant.kms.clone() }]
     };
     add_key(&key, settings, &scenario.bucket, &key_users, owner, &tags, &mut module);
     if let Some(arn) = &key.concrete_arn {
@@ -127,14 +123,14 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &KmsBucket) -> Vec<Modu
     let mut saas_statements = Vec::new();
     if !grant.object.is_empty() {
         saas_statements.push(
-            Statement::new("AllowSaasRoleObjectActions", Effect::Allow, grant.object.iter().map(String::as_str))
+            Statement::new("AllowSaasRoleObjectActions", Effect::Allow, &grant.object)
                 .with_principal(Principal::Aws(vec![saas_role.clone()]))
                 .with_resources([bucket_arn.with_suffix("/*")]),
         );
     }
     if !grant.bucket.is_empty() {
         saas_statements.push(
-            Statement::new("AllowSaasRoleBucketActions", Effect::Allow, grant.bucket.iter().map(String::as_str))
+            Statement::new("AllowSaasRoleBucketActions", Effect::Allow, &grant.bucket)
                 .with_principal(Principal::Aws(vec![saas_role]))
                 .with_resources([bucket_arn.clone()]),
         );

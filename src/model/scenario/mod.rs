@@ -12,7 +12,7 @@ use crate::aws::regions;
 use crate::blueprint::{Blueprint, Scenario};
 use crate::diagnostic::FieldPath;
 use crate::model::capability::Grant;
-use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
+use crate::model::policy::{Actions, ConditionOperator, Effect, PolicyDocument, Principal, Statement};
 use crate::model::resource::pascal_case;
 use crate::model::resource::{BucketEncryption, BucketPolicy, KmsAlias, KmsKey, Resource, ResourceId, ResourceKind, Tags};
 use crate::model::value::{Attribute, Value, arn};
@@ -198,24 +198,18 @@ fn s3_access_statements(bucket_arn: &Value, prefix: Option<&str>, grant: &Grant,
         }
     }
     if !bucket_actions.is_empty() {
-        statements.push(
-            Statement::new("AllowBucketActions", Effect::Allow, bucket_actions.iter().map(String::as_str))
-                .with_resources([bucket_arn.clone()]),
-        );
+        statements.push(Statement::new("AllowBucketActions", Effect::Allow, &bucket_actions).with_resources([bucket_arn.clone()]));
     }
     if !grant.object.is_empty() {
         let objects = bucket_arn.with_suffix(&format!("/{}*", prefix.unwrap_or("")));
-        statements
-            .push(Statement::new("AllowObjectActions", Effect::Allow, grant.object.iter().map(String::as_str)).with_resources([objects]));
+        statements.push(Statement::new("AllowObjectActions", Effect::Allow, &grant.object).with_resources([objects]));
     }
     if let (Some(key), false) = (key, grant.kms.is_empty()) {
         statements.push(key_use_through_s3(&key.arn, grant, region));
     }
     if !grant.account_wide.is_empty() {
-        statements.push(
-            Statement::new("AllowAccountWideActions", Effect::Allow, grant.account_wide.iter().map(String::as_str))
-                .with_resources([Value::literal("*")]),
-        );
+        statements
+            .push(Statement::new("AllowAccountWideActions", Effect::Allow, &grant.account_wide).with_resources([Value::literal("*")]));
     }
     statements
 }
@@ -223,9 +217,11 @@ fn s3_access_statements(bucket_arn: &Value, prefix: Option<&str>, grant: &Grant,
 /// Lets the holder of an identity policy use a bucket's key for `grant`'s KMS actions, only in calls S3 makes on its
 /// behalf in `region` (`kms:ViaService`), so a session cannot call KMS directly with the key.
 fn key_use_through_s3(key_arn: &Value, grant: &Grant, region: &str) -> Statement {
-    Statement::new("AllowBucketKeyUseThroughS3", Effect::Allow, grant.kms.iter().map(String::as_str))
-        .with_resources([key_arn.clone()])
-        .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(region)])
+    Statement::new("AllowBucketKeyUseThroughS3", Effect::Allow, &grant.kms).with_resources([key_arn.clone()]).with_condition(
+        ConditionOperator::StringEquals,
+        "kms:ViaService",
+        [hardening::s3_via_service(region)],
+    )
 }
 
 /// The key policy statements that let roles use the key through S3: one per distinct set of KMS actions, naming
@@ -235,9 +231,9 @@ fn key_use_through_s3(key_arn: &Value, grant: &Grant, region: &str) -> Statement
 /// policy's 32 KB limit, so a bucket could serve only about 120 clients; a role added to a shared statement
 /// costs only its ARN. A statement with one role is named after it.
 fn key_use_statements(key_users: &[KeyUser], region: &str) -> Vec<Statement> {
-    let mut groups: Vec<(&[String], Vec<&KeyUser>)> = Vec::new();
+    let mut groups: Vec<(&Actions, Vec<&KeyUser>)> = Vec::new();
     for user in key_users {
-        match groups.iter_mut().find(|(actions, _)| *actions == user.actions.as_slice()) {
+        match groups.iter_mut().find(|(actions, _)| **actions == user.actions) {
             Some((_, users)) => users.push(user),
             None => groups.push((&user.actions, vec![user])),
         }
@@ -252,7 +248,7 @@ fn key_use_statements(key_users: &[KeyUser], region: &str) -> Vec<Statement> {
                     format!("AllowRolesTo{verbs}ThroughS3")
                 }
             };
-            Statement::new(sid, Effect::Allow, actions.iter().map(String::as_str))
+            Statement::new(sid, Effect::Allow, actions)
                 .with_principal(Principal::Aws(users.iter().map(|user| user.role_arn.clone()).collect()))
                 .with_resources([Value::literal("*")])
                 .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(region)])
@@ -276,8 +272,8 @@ struct KeyUser {
     words: Vec<String>,
     /// The role's ARN.
     role_arn: Value,
-    /// The KMS actions it needs, sorted.
-    actions: Vec<String>,
+    /// The KMS actions it needs.
+    actions: Actions,
 }
 
 /// How a created key is set up.

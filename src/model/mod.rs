@@ -18,6 +18,7 @@ pub mod scenario;
 pub mod value;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::blueprint::Blueprint;
 use crate::diagnostic::FieldPath;
@@ -79,8 +80,8 @@ pub enum Caller {
     Account {
         /// The account.
         account: String,
-        /// The identity policy its principal needs, from the handoff.
-        assume_role_policy: PolicyDocument,
+        /// The identity policy its principal needs, shared with the handoff.
+        assume_role_policy: Arc<PolicyDocument>,
     },
     /// An AWS service assuming the role for its own resources, such as EC2 for an instance role.
     Service {
@@ -191,8 +192,8 @@ pub struct Handoff {
     pub actions: policy::Actions,
     /// The KMS key ARN the bucket encrypts with, when the client must be able to use it.
     pub kms_key_arn: Option<String>,
-    /// The identity policy the client attaches to its own principal, resolved.
-    pub assume_role_policy: PolicyDocument,
+    /// The identity policy the client attaches to its own principal, resolved; shared with the access path.
+    pub assume_role_policy: Arc<PolicyDocument>,
 }
 
 /// Builds the model for a validated blueprint.

@@ -13,8 +13,8 @@ use crate::model::value::{Attribute, Value};
 use crate::model::{Module, NextStep, Note, Output, hardening};
 
 use super::{
-    BucketKey, KeySettings, KeyUser, ModuleBuilder, add_key, bucket_outputs, bucket_policy, key_use_through_s3, s3_access_statements, tags,
-    trust_role, words,
+    BucketKey, KeySettings, KeyUser, ModuleBuilder, PolicyBucket, add_key, bucket_outputs, bucket_policy, key_use_through_s3,
+    s3_access_statements, tags, trust_role, words,
 };
 
 /// What the SaaS may do through the access role: the capabilities, with the key's actions (the bucket is always
@@ -103,7 +103,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &KmsBucket) -> Vec<Modu
         id: ResourceId::named(ResourceKind::ManagedPolicy, "s3"),
         name: format!("{}-s3", scenario.role_name),
         description: format!("What {} may do in bucket {}", scenario.role_name, scenario.bucket),
-        document: PolicyDocument::new(s3_access_statements(&bucket_arn, None, &s3_grant, None, &owner.region)),
+        document: PolicyDocument::new(s3_access_statements(&PolicyBucket::new(bucket_arn.clone()), None, &s3_grant, None, &owner.region)),
         attached_role: role_id.attribute(Attribute::Name),
         tags: tags.clone(),
     }));

@@ -181,8 +181,15 @@ fn prefix_confinement_note() -> Note {
 ///   not carry `s3:prefix` and would never match it.
 /// - KMS actions are confined to calls S3 makes on the principal's behalf (`kms:ViaService`).
 /// - Actions that take no resource (`s3:ListAllMyBuckets`) get `*`; validation has already warned about them.
-fn s3_access_statements(bucket_arn: &Value, prefix: Option<&str>, grant: &Grant, key: Option<&BucketKey>, region: &str) -> Vec<Statement> {
-    let mut statements = vec![hardening::deny_insecure_transport_for_role(bucket_arn)];
+fn s3_access_statements(
+    bucket: &PolicyBucket,
+    prefix: Option<&str>,
+    grant: &Grant,
+    key: Option<&BucketKey>,
+    region: &str,
+) -> Vec<Statement> {
+    let bucket_arn = &bucket.arn;
+    let mut statements = vec![bucket.deny_insecure_transport.clone()];
     let mut bucket_actions = grant.bucket.clone();
     if let Some(prefix) = prefix {
         if bucket_actions.remove("s3:ListBucket") {
@@ -201,7 +208,10 @@ fn s3_access_statements(bucket_arn: &Value, prefix: Option<&str>, grant: &Grant,
         statements.push(Statement::new("AllowBucketActions", Effect::Allow, &bucket_actions).with_resources([bucket_arn.clone()]));
     }
     if !grant.object.is_empty() {
-        let objects = bucket_arn.with_suffix(&format!("/{}*", prefix.unwrap_or("")));
+        let objects = match prefix {
+            Some(prefix) => bucket_arn.with_suffix(&format!("/{prefix}*")),
+            None => bucket.objects.clone(),
+        };
         statements.push(Statement::new("AllowObjectActions", Effect::Allow, &grant.object).with_resources([objects]));
     }
     if let (Some(key), false) = (key, grant.kms.is_empty()) {
@@ -212,6 +222,25 @@ fn s3_access_statements(bucket_arn: &Value, prefix: Option<&str>, grant: &Grant,
             .push(Statement::new("AllowAccountWideActions", Effect::Allow, &grant.account_wide).with_resources([Value::literal("*")]));
     }
     statements
+}
+
+/// A bucket as the identity policies that reach it name it, made once per bucket: a clone shares its values
+/// ([`Value`]), so at 10,000 clients each policy's TLS deny costs a few small lists rather than its own ARNs.
+struct PolicyBucket {
+    /// The bucket's ARN.
+    arn: Value,
+    /// Every object in it (`<arn>/*`).
+    objects: Value,
+    /// The role's own TLS deny on the bucket ([`hardening::deny_insecure_transport_for_role`]).
+    deny_insecure_transport: Statement,
+}
+
+impl PolicyBucket {
+    fn new(arn: Value) -> PolicyBucket {
+        let deny_insecure_transport = hardening::deny_insecure_transport_for_role(&arn);
+        let objects = arn.with_suffix("/*");
+        PolicyBucket { arn, objects, deny_insecure_transport }
+    }
 }
 
 /// Lets the holder of an identity policy use a bucket's key for `grant`'s KMS actions, only in calls S3 makes on its

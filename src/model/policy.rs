@@ -233,6 +233,8 @@ impl Statement {
 
     /// The same statement with one more condition.
     pub fn with_condition(mut self, operator: ConditionOperator, key: &'static str, values: impl IntoIterator<Item = Value>) -> Statement {
+        // A statement has one or two conditions, and `push` alone would make room for four.
+        self.conditions.reserve_exact(1);
         self.conditions.push(Condition { operator, key, values: values.into_iter().collect() });
         self
     }
@@ -240,7 +242,9 @@ impl Statement {
 
 impl PolicyDocument {
     /// A document holding these statements.
-    pub fn new(statements: Vec<Statement>) -> PolicyDocument {
+    pub fn new(mut statements: Vec<Statement>) -> PolicyDocument {
+        // A list built by `push` can hold spare room, and a model keeps a document for each client.
+        statements.shrink_to_fit();
         PolicyDocument { statements }
     }
 

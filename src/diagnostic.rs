@@ -125,16 +125,20 @@ impl FieldPath {
 
     /// This path extended by a mapping key.
     pub fn field(&self, name: &str) -> FieldPath {
-        let mut path = self.clone();
-        path.segments.push(Segment::Field(name.to_string()));
-        path
+        self.extended(Segment::Field(name.to_string()))
     }
 
     /// This path extended by a list position (0-based).
     pub fn index(&self, index: usize) -> FieldPath {
-        let mut path = self.clone();
-        path.segments.push(Segment::Index(index));
-        path
+        self.extended(Segment::Index(index))
+    }
+
+    /// This path and one more step, holding no spare room: a model keeps a path for each policy it builds.
+    fn extended(&self, segment: Segment) -> FieldPath {
+        let mut segments = Vec::with_capacity(self.segments.len() + 1);
+        segments.extend_from_slice(&self.segments);
+        segments.push(segment);
+        FieldPath { segments }
     }
 
     /// Whether this is the document root.

@@ -187,7 +187,7 @@ pub fn assert_matrix_rows_allow_exactly_what_is_intended(deployment: &Deployment
                     .copied()
                     .filter(|action| !confined || bucketbridge::model::capability::confinable(action))
                     .collect();
-                let fully_declared = needed.iter().all(|action| declared.contains(*action));
+                let fully_declared = needed.iter().all(|action| declared.contains(action));
                 let expect_allow = row.intended && fully_declared;
                 assert_eq!(
                     cell.outcome == Outcome::Allow,

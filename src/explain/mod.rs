@@ -465,7 +465,7 @@ fn columns_of(deployment: &Deployment, kind: Columns) -> Vec<Column> {
             .map(|capability| Column::new(capability.name().to_owned(), capability_actions(*capability, uses_kms), true))
             .collect(),
         Columns::Actions => {
-            let mut actions: Vec<String> = deployment.access_paths.iter().flat_map(|path| path.grant.all()).collect();
+            let mut actions: Vec<String> = deployment.access_paths.iter().flat_map(|path| path.grant.all()).map(str::to_owned).collect();
             actions.sort();
             actions.dedup();
             actions.into_iter().map(|action| Column::new(action.clone(), vec![action], false)).collect()

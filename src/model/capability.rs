@@ -7,11 +7,11 @@
 //! for a data key (`kms:GenerateDataKey`), completing a multipart upload and reading decrypt it (`kms:Decrypt`).
 //! This is the only place these lists are written down; the book's capability page is checked against it.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::aws;
 use crate::aws::actions::{KmsResource, ResourceType, S3Resource};
+use crate::model::policy::Actions;
 
 /// What a client may do with a bucket, in the words of the seed's table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -114,14 +114,14 @@ pub fn names() -> [&'static str; 4] {
 /// the wrong ARN silently grants nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Grant {
-    /// Actions on the bucket ARN, sorted.
-    pub bucket: BTreeSet<String>,
-    /// Actions on object ARNs, sorted.
-    pub object: BTreeSet<String>,
-    /// Actions on the bucket's KMS key, sorted; empty unless the bucket uses SSE-KMS.
-    pub kms: BTreeSet<String>,
-    /// Actions that take no resource (`*`), sorted.
-    pub account_wide: BTreeSet<String>,
+    /// Actions on the bucket ARN.
+    pub bucket: Actions,
+    /// Actions on object ARNs.
+    pub object: Actions,
+    /// Actions on the bucket's KMS key; empty unless the bucket uses SSE-KMS.
+    pub kms: Actions,
+    /// Actions that take no resource (`*`).
+    pub account_wide: Actions,
 }
 
 impl Grant {
@@ -139,30 +139,37 @@ impl Grant {
     pub fn for_capabilities_under(capabilities: &[Capability], kms: bool, prefix: Option<&str>) -> Grant {
         let mut grant = Grant::for_capabilities(capabilities, kms);
         if prefix.is_some() {
-            grant.bucket.retain(|action| confinable(action));
+            grant.bucket.retain(confinable);
         }
         grant
     }
 
     /// The grant for explicit action names, each already known to be a real S3 or KMS action.
+    /// The grant for explicit action names, each already known to be a real S3 or KMS action; each keeps the
+    /// spelling of `aws::actions`' table.
     pub fn for_actions<'a>(actions: impl IntoIterator<Item = &'a str>) -> Grant {
-        let mut grant = Grant::default();
+        let (mut bucket, mut object, mut kms, mut account_wide) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for name in actions {
             let Some(action) = aws::actions::lookup(name) else { continue };
-            let set = match action.resource {
-                ResourceType::S3(S3Resource::Bucket) => &mut grant.bucket,
-                ResourceType::S3(S3Resource::Object) => &mut grant.object,
-                ResourceType::Kms(KmsResource::Key) => &mut grant.kms,
-                _ => &mut grant.account_wide,
+            let list = match action.resource {
+                ResourceType::S3(S3Resource::Bucket) => &mut bucket,
+                ResourceType::S3(S3Resource::Object) => &mut object,
+                ResourceType::Kms(KmsResource::Key) => &mut kms,
+                _ => &mut account_wide,
             };
-            set.insert(action.name.to_owned());
+            list.push(action.name);
         }
-        grant
+        Grant {
+            bucket: bucket.into_iter().collect(),
+            object: object.into_iter().collect(),
+            kms: kms.into_iter().collect(),
+            account_wide: account_wide.into_iter().collect(),
+        }
     }
 
-    /// Every action in the grant, sorted.
-    pub fn all(&self) -> BTreeSet<String> {
-        self.bucket.iter().chain(&self.object).chain(&self.kms).chain(&self.account_wide).cloned().collect()
+    /// Every action in the grant.
+    pub fn all(&self) -> Actions {
+        self.bucket.iter().chain(&self.object).chain(&self.kms).chain(&self.account_wide).collect()
     }
 }
 
@@ -174,7 +181,8 @@ mod tests {
         let confined = Grant::for_capabilities_under(&ALL, true, Some("incoming/"));
         assert!(free.bucket.contains("s3:ListBucketMultipartUploads"));
         assert!(!confined.bucket.contains("s3:ListBucketMultipartUploads"));
-        let removed: Vec<String> = free.all().difference(&confined.all()).cloned().collect();
+        let confined_actions = confined.all();
+        let removed: Vec<&str> = free.all().iter().filter(|action| !confined_actions.contains(action)).collect();
         assert_eq!(removed, PREFIX_UNCONFINABLE_ACTIONS);
     }
 

@@ -18,6 +18,7 @@ pub mod scenario;
 pub mod value;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::blueprint::Blueprint;
 use crate::diagnostic::FieldPath;
@@ -79,8 +80,8 @@ pub enum Caller {
     Account {
         /// The account.
         account: String,
-        /// The identity policy its principal needs, from the handoff.
-        assume_role_policy: PolicyDocument,
+        /// The identity policy its principal needs, shared with the handoff.
+        assume_role_policy: Arc<PolicyDocument>,
     },
     /// An AWS service assuming the role for its own resources, such as EC2 for an instance role.
     Service {
@@ -186,13 +187,13 @@ pub struct Handoff {
     /// The external ID to pass when assuming it.
     pub external_id: String,
     /// What the client may do (capability names), in blueprint order; empty when `actions` was given.
-    pub capabilities: Vec<String>,
-    /// The S3 and KMS actions granted, sorted.
-    pub actions: Vec<String>,
+    pub capabilities: Vec<&'static str>,
+    /// The S3 and KMS actions granted.
+    pub actions: policy::Actions,
     /// The KMS key ARN the bucket encrypts with, when the client must be able to use it.
     pub kms_key_arn: Option<String>,
-    /// The identity policy the client attaches to its own principal, resolved.
-    pub assume_role_policy: PolicyDocument,
+    /// The identity policy the client attaches to its own principal, resolved; shared with the access path.
+    pub assume_role_policy: Arc<PolicyDocument>,
 }
 
 /// Builds the model for a validated blueprint.

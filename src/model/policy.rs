@@ -6,7 +6,8 @@
 //! emitter into a `PolicyDocument` map, and [`PolicyDocument::to_json`] into AWS's JSON form for the
 //! handoff document and the access evaluator.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -35,17 +36,104 @@ pub enum Effect {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
     /// Says what the statement is for (`DenyInsecureTransport`, `AllowAcmeUpload`); unique in its document.
-    pub sid: String,
+    /// Borrowed when it is a constant, as almost every statement ID is.
+    pub sid: Cow<'static, str>,
     /// Allow or deny.
     pub effect: Effect,
     /// Who the statement applies to; `None` in identity policies, which apply to whoever holds them.
     pub principal: Option<Principal>,
     /// Action names, sorted and deduplicated.
-    pub actions: BTreeSet<String>,
+    pub actions: Actions,
     /// Resources in model order; empty in trust policies, where the role itself is the resource.
     pub resources: Vec<Value>,
     /// Conditions, all of which must hold; in model order.
     pub conditions: Vec<Condition>,
+}
+
+/// Action names, sorted and deduplicated: a statement's `Action` element, or one part of a grant.
+///
+/// Every action the model names is a constant or an entry of `aws::actions`' table (validation accepts no other,
+/// and the table's spelling is the one kept), so a name is a `&'static str` and a list costs one allocation, none
+/// when empty. At 10,000 clients this matters: a `BTreeSet<String>` cost a tree node of eleven keys and a string
+/// per action, in every statement and grant.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Actions(Box<[&'static str]>);
+
+impl Actions {
+    /// The names, sorted.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'static str> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// The names as a sorted slice.
+    pub fn as_slice(&self) -> &[&'static str] {
+        &self.0
+    }
+
+    /// Whether `action` is one of the names, spelled exactly so.
+    pub fn contains(&self, action: &str) -> bool {
+        self.0.binary_search(&action).is_ok()
+    }
+
+    /// How many names there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is no name.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds `action`, keeping the names sorted and deduplicated.
+    pub fn insert(&mut self, action: &'static str) {
+        if let Err(position) = self.0.binary_search(&action) {
+            let mut names = std::mem::take(&mut self.0).into_vec();
+            names.insert(position, action);
+            self.0 = names.into_boxed_slice();
+        }
+    }
+
+    /// Removes `action`, and says whether it was there.
+    pub fn remove(&mut self, action: &str) -> bool {
+        let before = self.0.len();
+        self.retain(|name| name != action);
+        self.0.len() != before
+    }
+
+    /// Keeps only the names `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&'static str) -> bool) {
+        if !self.0.iter().all(|name| keep(name)) {
+            self.0 = self.0.iter().copied().filter(|name| keep(name)).collect();
+        }
+    }
+}
+
+impl FromIterator<&'static str> for Actions {
+    fn from_iter<I: IntoIterator<Item = &'static str>>(names: I) -> Actions {
+        let mut names: Vec<&'static str> = names.into_iter().collect();
+        names.sort_unstable();
+        names.dedup();
+        Actions(names.into_boxed_slice())
+    }
+}
+
+impl IntoIterator for Actions {
+    type Item = &'static str;
+    type IntoIter = std::vec::IntoIter<&'static str>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_vec().into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Actions {
+    type Item = &'static str;
+    type IntoIter = std::iter::Copied<std::slice::Iter<'a, &'static str>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().copied()
+    }
 }
 
 /// The `Principal` element of a resource policy.
@@ -64,8 +152,8 @@ pub enum Principal {
 pub struct Condition {
     /// The condition operator.
     pub operator: ConditionOperator,
-    /// The context key, as AWS spells it (`sts:ExternalId`).
-    pub key: String,
+    /// The context key, as AWS spells it (`sts:ExternalId`); the model only uses keys it names itself.
+    pub key: &'static str,
     /// The values; the condition holds when the key matches any of them.
     pub values: Vec<Value>,
 }
@@ -120,12 +208,12 @@ impl Effect {
 
 impl Statement {
     /// A statement with no principal, resources or conditions yet.
-    pub fn new<'a>(sid: impl Into<String>, effect: Effect, actions: impl IntoIterator<Item = &'a str>) -> Statement {
+    pub fn new(sid: impl Into<Cow<'static, str>>, effect: Effect, actions: impl IntoIterator<Item = &'static str>) -> Statement {
         Statement {
             sid: sid.into(),
             effect,
             principal: None,
-            actions: actions.into_iter().map(str::to_owned).collect(),
+            actions: actions.into_iter().collect(),
             resources: Vec::new(),
             conditions: Vec::new(),
         }
@@ -144,15 +232,19 @@ impl Statement {
     }
 
     /// The same statement with one more condition.
-    pub fn with_condition(mut self, operator: ConditionOperator, key: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-        self.conditions.push(Condition { operator, key: key.to_owned(), values: values.into_iter().collect() });
+    pub fn with_condition(mut self, operator: ConditionOperator, key: &'static str, values: impl IntoIterator<Item = Value>) -> Statement {
+        // A statement has one or two conditions, and `push` alone would make room for four.
+        self.conditions.reserve_exact(1);
+        self.conditions.push(Condition { operator, key, values: values.into_iter().collect() });
         self
     }
 }
 
 impl PolicyDocument {
     /// A document holding these statements.
-    pub fn new(statements: Vec<Statement>) -> PolicyDocument {
+    pub fn new(mut statements: Vec<Statement>) -> PolicyDocument {
+        // A list built by `push` can hold spare room, and a model keeps a document for each client.
+        statements.shrink_to_fit();
         PolicyDocument { statements }
     }
 
@@ -187,15 +279,12 @@ impl PolicyDocument {
                     Principal::Aws(values) => AwsPrincipal::Aws { aws: resolve_all(values) },
                     Principal::Service(services) => AwsPrincipal::Service { service: services.clone() },
                 }),
-                action: statement.actions.iter().cloned().collect(),
+                action: statement.actions.clone(),
                 resource: (!statement.resources.is_empty()).then(|| resolve_all(&statement.resources)),
                 condition: (!statement.conditions.is_empty()).then(|| {
-                    let mut operators: BTreeMap<&'static str, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+                    let mut operators: BTreeMap<&'static str, BTreeMap<&'static str, Vec<String>>> = BTreeMap::new();
                     for condition in &statement.conditions {
-                        operators
-                            .entry(condition.operator.as_str())
-                            .or_default()
-                            .insert(condition.key.clone(), resolve_all(&condition.values));
+                        operators.entry(condition.operator.as_str()).or_default().insert(condition.key, resolve_all(&condition.values));
                     }
                     operators
                 }),
@@ -221,7 +310,7 @@ pub struct AwsPolicyDocument {
 pub struct AwsStatement {
     /// The statement ID.
     #[serde(rename = "Sid")]
-    pub sid: String,
+    pub sid: Cow<'static, str>,
     /// `Allow` or `Deny`.
     #[serde(rename = "Effect")]
     pub effect: &'static str,
@@ -230,13 +319,13 @@ pub struct AwsStatement {
     pub principal: Option<AwsPrincipal>,
     /// Action names, sorted.
     #[serde(rename = "Action")]
-    pub action: Vec<String>,
+    pub action: Actions,
     /// Resource ARNs; absent in trust policies.
     #[serde(rename = "Resource", skip_serializing_if = "Option::is_none")]
     pub resource: Option<Vec<String>>,
     /// Operator, then key, then values; operators and keys sorted.
     #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
-    pub condition: Option<BTreeMap<&'static str, BTreeMap<String, Vec<String>>>>,
+    pub condition: Option<BTreeMap<&'static str, BTreeMap<&'static str, Vec<String>>>>,
 }
 
 /// The `Principal` element in AWS's JSON shape.
@@ -267,8 +356,7 @@ mod tests {
     #[test]
     fn actions_are_sorted_and_deduplicated() {
         let statement = Statement::new("S", Effect::Allow, ["s3:PutObject", "s3:GetObject", "s3:PutObject"]);
-        let actions: Vec<&str> = statement.actions.iter().map(String::as_str).collect();
-        assert_eq!(actions, ["s3:GetObject", "s3:PutObject"]);
+        assert_eq!(statement.actions.as_slice(), ["s3:GetObject", "s3:PutObject"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! "the emitter picks a default": an emitter writes what a resource says.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::policy::PolicyDocument;
 use super::value::{Attribute, Value};
@@ -16,8 +17,9 @@ pub struct ResourceId {
     /// What kind of resource it is.
     pub kind: ResourceKind,
     /// The lowercase words naming it (`["acme"]`, `["log"]`); empty for the one resource of its kind
-    /// that the module is about (Terraform's `this`).
-    pub words: Vec<String>,
+    /// that the module is about (Terraform's `this`). Shared between clones: every reference to the resource
+    /// ([`Value`]) and its entry in [`Module::origins`](super::Module::origins) carries its identifier.
+    pub words: Arc<[String]>,
 }
 
 /// The kinds of resource the model creates.
@@ -44,12 +46,12 @@ pub enum ResourceKind {
 impl ResourceId {
     /// The module's main resource of this kind.
     pub fn this(kind: ResourceKind) -> ResourceId {
-        ResourceId { kind, words: Vec::new() }
+        ResourceId { kind, words: Arc::new([]) }
     }
 
     /// A resource of this kind named by a blueprint name (a client, the log bucket).
     pub fn named(kind: ResourceKind, name: &str) -> ResourceId {
-        ResourceId { kind, words: identifier_words(name) }
+        ResourceId { kind, words: identifier_words(name).into() }
     }
 
     /// A reference to one of this resource's attributes.

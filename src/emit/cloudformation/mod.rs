@@ -645,7 +645,7 @@ fn policy_document(document: &PolicyDocument, values: &Values<'_>) -> Node {
         .iter()
         .map(|statement| {
             let mut map =
-                OrderedMap::new().with("Sid", Node::string(&statement.sid)).with("Effect", Node::string(statement.effect.as_str()));
+                OrderedMap::new().with("Sid", Node::string(statement.sid.as_ref())).with("Effect", Node::string(statement.effect.as_str()));
             match &statement.principal {
                 None => {}
                 Some(Principal::Anyone) => map.insert("Principal", Node::string("*")),
@@ -669,7 +669,7 @@ fn policy_document(document: &PolicyDocument, values: &Values<'_>) -> Node {
                 for operator in operators {
                     let mut keys = OrderedMap::new();
                     for condition in statement.conditions.iter().filter(|condition| condition.operator.as_str() == operator) {
-                        keys.insert(condition.key.clone(), Node::List(condition.values.iter().map(|item| values.value(item)).collect()));
+                        keys.insert(condition.key, Node::List(condition.values.iter().map(|item| values.value(item)).collect()));
                     }
                     condition_map.insert(operator, Node::Map(keys));
                 }

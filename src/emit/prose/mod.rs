@@ -10,7 +10,7 @@ use serde::Serialize;
 use tera::Tera;
 
 use crate::emit::cloudformation::{Stack, output_id};
-use crate::model::policy::PolicyDocument;
+use crate::model::policy::{Actions, PolicyDocument};
 use crate::model::resolve::Resolver;
 use crate::model::{Deployment, Handoff, Module};
 
@@ -218,8 +218,8 @@ struct HandoffJson<'a> {
     prefix: Option<&'a str>,
     role_arn: &'a str,
     external_id: &'a str,
-    capabilities: &'a [String],
-    actions: &'a [String],
+    capabilities: &'a [&'static str],
+    actions: &'a Actions,
     kms_key_arn: Option<&'a str>,
     assume_role_policy: crate::model::policy::AwsPolicyDocument,
 }

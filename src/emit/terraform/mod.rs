@@ -446,7 +446,7 @@ fn policy_body(writer: &mut Writer, document: &PolicyDocument) {
         writer.open("statement", &[], None);
         writer.string("sid", &statement.sid);
         writer.string("effect", statement.effect.as_str());
-        writer.list("actions", &statement.actions, |out, action| push_string(out, action));
+        writer.list("actions", &statement.actions, push_string);
         if !statement.resources.is_empty() {
             writer.list("resources", &statement.resources, push_value);
         }
@@ -471,7 +471,7 @@ fn policy_body(writer: &mut Writer, document: &PolicyDocument) {
         for condition in &statement.conditions {
             writer.open("condition", &[], None);
             writer.string("test", condition.operator.as_str());
-            writer.string("variable", &condition.key);
+            writer.string("variable", condition.key);
             writer.list("values", &condition.values, push_value);
             writer.close();
         }

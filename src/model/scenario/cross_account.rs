@@ -13,7 +13,7 @@ use crate::model::resource::{ExistingRole, ManagedPolicy, Resource, ResourceId, 
 use crate::model::value::{Attribute, Part, Value, arn};
 use crate::model::{Module, NextStep, Note, Output, hardening};
 
-use super::{ModuleBuilder, s3_access_statements, tags, trust_role, words};
+use super::{ModuleBuilder, PolicyBucket, s3_access_statements, tags, trust_role, words};
 
 /// Builds the two modules: `cluster-manager`, then `s3-account`.
 pub fn build(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Vec<Module> {
@@ -146,9 +146,9 @@ fn s3_account(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Modu
         .map(|bucket| {
             let grant = bucket_grant(bucket);
             let suffix = pascal_case(&identifier_words(&bucket.name));
-            s3_access_statements(&arn::bucket(&bucket.name), bucket.prefix.as_deref(), &grant, None, &s3.region)
+            s3_access_statements(&PolicyBucket::new(arn::bucket(&bucket.name)), bucket.prefix.as_deref(), &grant, None, &s3.region)
                 .into_iter()
-                .map(|statement| Statement { sid: format!("{}In{suffix}", statement.sid), ..statement })
+                .map(|statement| Statement { sid: format!("{}In{suffix}", statement.sid).into(), ..statement })
                 .collect()
         })
         .collect();
@@ -166,7 +166,7 @@ fn s3_account(blueprint: &blueprint::Blueprint, scenario: &CrossAccount) -> Modu
         let (id, name) = match index {
             0 => (ResourceId::this(ResourceKind::ManagedPolicy), s3.policy_name.clone()),
             _ => (
-                ResourceId { kind: ResourceKind::ManagedPolicy, words: words(&["part", &(index + 1).to_string()]) },
+                ResourceId { kind: ResourceKind::ManagedPolicy, words: words(&["part", &(index + 1).to_string()]).into() },
                 format!("{}-{}", s3.policy_name, index + 1),
             ),
         };

@@ -13,7 +13,7 @@ use crate::model::resource::{BucketEncryption, InstanceProfile, ManagedPolicy, R
 use crate::model::value::{Attribute, Value, arn};
 use crate::model::{Module, NextStep, Note, Output, hardening};
 
-use super::{ModuleBuilder, s3_access_statements, tags, words};
+use super::{ModuleBuilder, PolicyBucket, s3_access_statements, tags, words};
 
 /// The service principal of EC2, which assumes an instance profile's role for the instance (IAM guide, "Use an
 /// IAM role to grant permissions to applications running on Amazon EC2 instances").
@@ -28,7 +28,7 @@ pub const LIST_ALL_BUCKETS: &str = "s3:ListAllMyBuckets";
 pub fn grant(scenario: &Ec2Docroot) -> Grant {
     let mut grant = Grant::for_capabilities_under(&scenario.capabilities, false, scenario.prefix.as_deref());
     if scenario.bucket == DocrootBucket::Every {
-        grant.account_wide.insert(LIST_ALL_BUCKETS.to_owned());
+        grant.account_wide.insert(LIST_ALL_BUCKETS);
     }
     grant
 }
@@ -76,7 +76,13 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &Ec2Docroot) -> Vec<Mod
         id: ResourceId::this(ResourceKind::ManagedPolicy),
         name: scenario.policy_name.clone(),
         description: format!("What the transfer server may do in {}", bucket_phrase(&scenario.bucket)),
-        document: PolicyDocument::new(s3_access_statements(&bucket_arn, scenario.prefix.as_deref(), &grant, None, &owner.region)),
+        document: PolicyDocument::new(s3_access_statements(
+            &PolicyBucket::new(bucket_arn.clone()),
+            scenario.prefix.as_deref(),
+            &grant,
+            None,
+            &owner.region,
+        )),
         attached_role: role_id.attribute(Attribute::Name),
         tags: tags.clone(),
     }));

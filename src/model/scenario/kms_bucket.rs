@@ -13,8 +13,8 @@ use crate::model::value::{Attribute, Value};
 use crate::model::{Module, NextStep, Note, Output, hardening};
 
 use super::{
-    BucketKey, KeySettings, KeyUser, ModuleBuilder, add_key, bucket_outputs, bucket_policy, key_use_through_s3, s3_access_statements, tags,
-    trust_role, words,
+    BucketKey, KeySettings, KeyUser, ModuleBuilder, PolicyBucket, add_key, bucket_outputs, bucket_policy, key_use_through_s3,
+    s3_access_statements, tags, trust_role, words,
 };
 
 /// What the SaaS may do through the access role: the capabilities, with the key's actions (the bucket is always
@@ -75,11 +75,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &KmsBucket) -> Vec<Modu
     let key_users: Vec<KeyUser> = if grant.kms.is_empty() {
         Vec::new()
     } else {
-        vec![KeyUser {
-            words: words(&["access"]),
-            role_arn: role_id.attribute(Attribute::Arn),
-            actions: grant.kms.iter().cloned().collect(),
-        }]
+        vec![KeyUser { words: words(&["access"]), role_arn: role_id.attribute(Attribute::Arn), actions: grant.kms.clone() }]
     };
     add_key(&key, settings, &scenario.bucket, &key_users, owner, &tags, &mut module);
     if let Some(arn) = &key.concrete_arn {
@@ -107,7 +103,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &KmsBucket) -> Vec<Modu
         id: ResourceId::named(ResourceKind::ManagedPolicy, "s3"),
         name: format!("{}-s3", scenario.role_name),
         description: format!("What {} may do in bucket {}", scenario.role_name, scenario.bucket),
-        document: PolicyDocument::new(s3_access_statements(&bucket_arn, None, &s3_grant, None, &owner.region)),
+        document: PolicyDocument::new(s3_access_statements(&PolicyBucket::new(bucket_arn.clone()), None, &s3_grant, None, &owner.region)),
         attached_role: role_id.attribute(Attribute::Name),
         tags: tags.clone(),
     }));
@@ -127,14 +123,14 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &KmsBucket) -> Vec<Modu
     let mut saas_statements = Vec::new();
     if !grant.object.is_empty() {
         saas_statements.push(
-            Statement::new("AllowSaasRoleObjectActions", Effect::Allow, grant.object.iter().map(String::as_str))
+            Statement::new("AllowSaasRoleObjectActions", Effect::Allow, &grant.object)
                 .with_principal(Principal::Aws(vec![saas_role.clone()]))
                 .with_resources([bucket_arn.with_suffix("/*")]),
         );
     }
     if !grant.bucket.is_empty() {
         saas_statements.push(
-            Statement::new("AllowSaasRoleBucketActions", Effect::Allow, grant.bucket.iter().map(String::as_str))
+            Statement::new("AllowSaasRoleBucketActions", Effect::Allow, &grant.bucket)
                 .with_principal(Principal::Aws(vec![saas_role]))
                 .with_resources([bucket_arn.clone()]),
         );

@@ -12,7 +12,7 @@ use crate::aws::regions;
 use crate::blueprint::{Blueprint, Scenario};
 use crate::diagnostic::FieldPath;
 use crate::model::capability::Grant;
-use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
+use crate::model::policy::{Actions, ConditionOperator, Effect, PolicyDocument, Principal, Statement};
 use crate::model::resource::pascal_case;
 use crate::model::resource::{BucketEncryption, BucketPolicy, KmsAlias, KmsKey, Resource, ResourceId, ResourceKind, Tags};
 use crate::model::value::{Attribute, Value, arn};
@@ -181,8 +181,15 @@ fn prefix_confinement_note() -> Note {
 ///   not carry `s3:prefix` and would never match it.
 /// - KMS actions are confined to calls S3 makes on the principal's behalf (`kms:ViaService`).
 /// - Actions that take no resource (`s3:ListAllMyBuckets`) get `*`; validation has already warned about them.
-fn s3_access_statements(bucket_arn: &Value, prefix: Option<&str>, grant: &Grant, key: Option<&BucketKey>, region: &str) -> Vec<Statement> {
-    let mut statements = vec![hardening::deny_insecure_transport_for_role(bucket_arn)];
+fn s3_access_statements(
+    bucket: &PolicyBucket,
+    prefix: Option<&str>,
+    grant: &Grant,
+    key: Option<&BucketKey>,
+    region: &str,
+) -> Vec<Statement> {
+    let bucket_arn = &bucket.arn;
+    let mut statements = vec![bucket.deny_insecure_transport.clone()];
     let mut bucket_actions = grant.bucket.clone();
     if let Some(prefix) = prefix {
         if bucket_actions.remove("s3:ListBucket") {
@@ -198,34 +205,52 @@ fn s3_access_statements(bucket_arn: &Value, prefix: Option<&str>, grant: &Grant,
         }
     }
     if !bucket_actions.is_empty() {
-        statements.push(
-            Statement::new("AllowBucketActions", Effect::Allow, bucket_actions.iter().map(String::as_str))
-                .with_resources([bucket_arn.clone()]),
-        );
+        statements.push(Statement::new("AllowBucketActions", Effect::Allow, &bucket_actions).with_resources([bucket_arn.clone()]));
     }
     if !grant.object.is_empty() {
-        let objects = bucket_arn.with_suffix(&format!("/{}*", prefix.unwrap_or("")));
-        statements
-            .push(Statement::new("AllowObjectActions", Effect::Allow, grant.object.iter().map(String::as_str)).with_resources([objects]));
+        let objects = match prefix {
+            Some(prefix) => bucket_arn.with_suffix(&format!("/{prefix}*")),
+            None => bucket.objects.clone(),
+        };
+        statements.push(Statement::new("AllowObjectActions", Effect::Allow, &grant.object).with_resources([objects]));
     }
     if let (Some(key), false) = (key, grant.kms.is_empty()) {
         statements.push(key_use_through_s3(&key.arn, grant, region));
     }
     if !grant.account_wide.is_empty() {
-        statements.push(
-            Statement::new("AllowAccountWideActions", Effect::Allow, grant.account_wide.iter().map(String::as_str))
-                .with_resources([Value::literal("*")]),
-        );
+        statements
+            .push(Statement::new("AllowAccountWideActions", Effect::Allow, &grant.account_wide).with_resources([Value::literal("*")]));
     }
     statements
+}
+
+/// A bucket as the identity policies that reach it name it, made once per bucket: a clone shares its values
+/// ([`Value`]), so at 10,000 clients each policy's TLS deny costs a few small lists rather than its own ARNs.
+struct PolicyBucket {
+    /// The bucket's ARN.
+    arn: Value,
+    /// Every object in it (`<arn>/*`).
+    objects: Value,
+    /// The role's own TLS deny on the bucket ([`hardening::deny_insecure_transport_for_role`]).
+    deny_insecure_transport: Statement,
+}
+
+impl PolicyBucket {
+    fn new(arn: Value) -> PolicyBucket {
+        let deny_insecure_transport = hardening::deny_insecure_transport_for_role(&arn);
+        let objects = arn.with_suffix("/*");
+        PolicyBucket { arn, objects, deny_insecure_transport }
+    }
 }
 
 /// Lets the holder of an identity policy use a bucket's key for `grant`'s KMS actions, only in calls S3 makes on its
 /// behalf in `region` (`kms:ViaService`), so a session cannot call KMS directly with the key.
 fn key_use_through_s3(key_arn: &Value, grant: &Grant, region: &str) -> Statement {
-    Statement::new("AllowBucketKeyUseThroughS3", Effect::Allow, grant.kms.iter().map(String::as_str))
-        .with_resources([key_arn.clone()])
-        .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(region)])
+    Statement::new("AllowBucketKeyUseThroughS3", Effect::Allow, &grant.kms).with_resources([key_arn.clone()]).with_condition(
+        ConditionOperator::StringEquals,
+        "kms:ViaService",
+        [hardening::s3_via_service(region)],
+    )
 }
 
 /// The key policy statements that let roles use the key through S3: one per distinct set of KMS actions, naming
@@ -235,9 +260,9 @@ fn key_use_through_s3(key_arn: &Value, grant: &Grant, region: &str) -> Statement
 /// policy's 32 KB limit, so a bucket could serve only about 120 clients; a role added to a shared statement
 /// costs only its ARN. A statement with one role is named after it.
 fn key_use_statements(key_users: &[KeyUser], region: &str) -> Vec<Statement> {
-    let mut groups: Vec<(&[String], Vec<&KeyUser>)> = Vec::new();
+    let mut groups: Vec<(&Actions, Vec<&KeyUser>)> = Vec::new();
     for user in key_users {
-        match groups.iter_mut().find(|(actions, _)| *actions == user.actions.as_slice()) {
+        match groups.iter_mut().find(|(actions, _)| **actions == user.actions) {
             Some((_, users)) => users.push(user),
             None => groups.push((&user.actions, vec![user])),
         }
@@ -252,7 +277,7 @@ fn key_use_statements(key_users: &[KeyUser], region: &str) -> Vec<Statement> {
                     format!("AllowRolesTo{verbs}ThroughS3")
                 }
             };
-            Statement::new(sid, Effect::Allow, actions.iter().map(String::as_str))
+            Statement::new(sid, Effect::Allow, actions)
                 .with_principal(Principal::Aws(users.iter().map(|user| user.role_arn.clone()).collect()))
                 .with_resources([Value::literal("*")])
                 .with_condition(ConditionOperator::StringEquals, "kms:ViaService", [hardening::s3_via_service(region)])
@@ -276,8 +301,8 @@ struct KeyUser {
     words: Vec<String>,
     /// The role's ARN.
     role_arn: Value,
-    /// The KMS actions it needs, sorted.
-    actions: Vec<String>,
+    /// The KMS actions it needs.
+    actions: Actions,
 }
 
 /// How a created key is set up.

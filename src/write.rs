@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::{self, Write as _};
+use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -265,7 +265,20 @@ impl Previous {
         if !self.on_disk.contains(path) {
             return Ok(false);
         }
-        let existing = sha256(&context("read file", &out.join(path), fs::read(out.join(path)))?);
+        // Hashed as it is read: a file that comes in pieces is one too large to be worth holding whole.
+        let file = out.join(path);
+        let mut hash = Sha256::new();
+        let mut read = |mut reader: fs::File| -> io::Result<()> {
+            let mut buffer = vec![0; 1 << 16];
+            loop {
+                match reader.read(&mut buffer)? {
+                    0 => return Ok(()),
+                    count => hash.update(&buffer[..count]),
+                }
+            }
+        };
+        context("read file", &file, fs::File::open(&file).and_then(&mut read))?;
+        let existing = lowercase_hex(hash.finalize());
         Ok(existing != new_sha256 && self.entries.get(path).is_none_or(|entry| entry.sha256 != existing))
     }
 

@@ -58,13 +58,20 @@ fn push_cell(out: &mut String, text: &str) {
 fn table_rows<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = String::new();
     for (first, second) in rows {
-        out.push_str("| ");
-        push_cell(&mut out, first);
-        out.push_str(" | ");
-        push_cell(&mut out, second);
-        out.push_str(" |\n");
+        push_row(&mut out, &[first, second]);
     }
     out
+}
+
+/// Appends one table row `| a | b | ... |` with each cell escaped.
+fn push_row(out: &mut String, cells: &[&str]) {
+    out.push('|');
+    for cell in cells {
+        out.push(' ');
+        push_cell(out, cell);
+        out.push_str(" |");
+    }
+    out.push('\n');
 }
 
 fn render(name: &str, context: &impl Serialize) -> String {
@@ -400,19 +407,11 @@ struct TemplateContext<'a> {
     deploy_command: String,
     /// Whether the template is over CloudFormation's inline body limit, so it must be deployed through S3.
     through_s3: bool,
-    outputs: Vec<CloudFormationOutputRow>,
+    /// The rows of the outputs table: with each output's stack file when the module is split.
+    outputs: String,
     next_steps: Vec<NextStepContext<'a>>,
     /// For a module split into several stacks: how, and in which order to deploy and delete them.
     split: Option<SplitContext>,
-}
-
-#[derive(Serialize)]
-struct CloudFormationOutputRow {
-    name: String,
-    export: String,
-    description: String,
-    /// The file of the stack that holds the output.
-    file: String,
 }
 
 #[derive(Serialize)]
@@ -505,20 +504,17 @@ pub fn cloudformation_readme(deployment: &Deployment, stacks: &[Vec<Stack>], acc
             let holder: std::collections::BTreeMap<&str, &Stack> =
                 stacks.iter().flat_map(|stack| stack.outputs.iter().map(move |output| (output.as_str(), stack))).collect();
             let file_of = |id: &str| holder.get(id).copied().unwrap_or(first);
-            let outputs = module
-                .outputs
-                .iter()
-                .map(|output| {
-                    let name = output_id(&output.words);
-                    let stack = file_of(&name);
-                    CloudFormationOutputRow {
-                        export: format!("{}-{name}", stack.stack_name),
-                        file: stack.file.clone(),
-                        name,
-                        description: output.description.clone(),
-                    }
-                })
-                .collect();
+            // The outputs table, with each output's stack file when the module is split.
+            let mut outputs = String::new();
+            for output in &module.outputs {
+                let name = output_id(&output.words);
+                let stack = file_of(&name);
+                let export = format!("{}-{name}", stack.stack_name);
+                match stacks.len() {
+                    1 => push_row(&mut outputs, &[&name, &export, &output.description]),
+                    _ => push_row(&mut outputs, &[&name, &stack.file, &export, &output.description]),
+                }
+            }
             let split = (stacks.len() > 1).then(|| {
                 let delete = |stack: &Stack| {
                     let region = region.map(|region| format!(" --region {region}")).unwrap_or_default();

@@ -144,7 +144,6 @@ impl Grant {
         grant
     }
 
-    /// The grant for explicit action names, each already known to be a real S3 or KMS action.
     /// The grant for explicit action names, each already known to be a real S3 or KMS action; each keeps the
     /// spelling of `aws::actions`' table.
     pub fn for_actions<'a>(actions: impl IntoIterator<Item = &'a str>) -> Grant {

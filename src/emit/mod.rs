@@ -153,6 +153,18 @@ enum Delivery {
 }
 
 impl Delivery {
+    /// `text` of the file at `path`, `last` when it ends the file: whole when it is all of it, a piece when the
+    /// file's earlier text went in pieces. `in_pieces` says whether it did, for the file under way, and is reset at
+    /// its end, so that one flag serves files that come one after another.
+    fn of(path: String, text: String, last: bool, in_pieces: &mut bool) -> Delivery {
+        if last && !std::mem::replace(in_pieces, false) {
+            Delivery::File(path, text)
+        } else {
+            *in_pieces = !last;
+            Delivery::Piece { path, piece: text, last }
+        }
+    }
+
     fn into_sink<S: FileSink>(self, sink: &mut S) -> Result<(), S::Error> {
         match self {
             Delivery::File(path, content) => sink.put(path, content.into_bytes()),
@@ -255,9 +267,8 @@ fn matrix_documents(deployment: &Deployment, matrix: impl FnOnce(&mut MatrixBatc
         batch.write_markdown_rows(rows + 1, &mut access_md);
         rows += batch.rows.len();
         if rows > README_MATRIX_MAX_ROWS && access_md.len() >= PIECE_BYTES {
-            in_pieces = true;
             let piece = std::mem::replace(&mut access_md, String::with_capacity(PIECE_BYTES + PIECE_BYTES / 4));
-            taken = put(Delivery::Piece { path: path.clone(), piece, last: false });
+            taken = put(Delivery::of(path.clone(), piece, false, &mut in_pieces));
         }
         taken
     });
@@ -276,8 +287,7 @@ fn matrix_documents(deployment: &Deployment, matrix: impl FnOnce(&mut MatrixBatc
             deployment.access_paths.len()
         )
     };
-    let delivery = if in_pieces { Delivery::Piece { path, piece: access_md, last: true } } else { Delivery::File(path, access_md) };
-    put(delivery).then_some(access)
+    put(Delivery::of(path, access_md, true, &mut in_pieces)).then_some(access)
 }
 
 /// Puts every file that does not need the access matrix: the `.tf` files, the CloudFormation templates and the
@@ -287,16 +297,10 @@ fn files_without_matrix(deployment: &Deployment, options: &Options, put: &mut Pu
     let mut inputs = ReadmeInputs { terraform: Vec::new(), cloudformation: Vec::new() };
     if options.targets.terraform {
         for module in &deployment.modules {
-            // The file whose pieces are on their way: a file that comes in one piece goes whole.
-            let mut in_pieces = None;
+            // Whether the .tf file under way went in pieces: one that comes at once goes whole.
+            let mut in_pieces = false;
             let addresses = terraform::tf_files_each(deployment, module, &options.terraform, &mut |file, text, last| {
-                let path = format!("{root}/terraform/{}/{file}", module.name);
-                put(if last && in_pieces != Some(file) {
-                    Delivery::File(path, text)
-                } else {
-                    in_pieces = Some(file);
-                    Delivery::Piece { path, piece: text, last }
-                })
+                put(Delivery::of(format!("{root}/terraform/{}/{file}", module.name), text, last, &mut in_pieces))
             })?;
             inputs.terraform.push(addresses);
         }

@@ -24,7 +24,7 @@ pub fn file<'c>(compiled: &'c Compiled, path: &str) -> &'c str {
 }
 
 /// The paths of a module's CloudFormation templates in deploy order: `<module>.yaml`, or the numbered stacks
-/// `<module>-<n>.yaml` of a split module (zero-padded, so sorting by path is deploy order).
+/// `<module>-<nnn>.yaml` of a split module (three digits, so sorting by path is deploy order).
 pub fn cloudformation_templates(compiled: &Compiled, module: &str) -> Vec<String> {
     let folder = format!("{}/cloudformation/", compiled.deployment.name);
     let paths: Vec<String> = compiled

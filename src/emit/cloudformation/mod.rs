@@ -19,7 +19,7 @@ use crate::model::resource::{BucketEncryption, Resource as ModelResource, Resour
 use crate::model::value::{Attribute, Part, Value, arn};
 use crate::model::{Deployment, Module, Output as ModelOutput};
 
-use split::{Limits, Weight};
+use split::{Filling, Limits, Weight};
 use template::{Assertion, Export, Intrinsic, Node, OrderedMap, Output, Resource, Rule, Template};
 use yaml::Emitter;
 
@@ -27,7 +27,7 @@ use yaml::Emitter;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stack {
     /// The file name: `<module>.yaml` when the module fits one template, otherwise `<module>-<n>.yaml`, numbered
-    /// from 1 in deploy order and zero-padded so the files sort in that order.
+    /// from 1 in deploy order ([`stack_number`]).
     pub file: String,
     /// The stack name the README deploys the template as: `<blueprint>-<module>`, or `<blueprint>-<module>-<n>`.
     pub stack_name: String,
@@ -67,10 +67,9 @@ pub fn emit_within(deployment: &Deployment, module: &Module, limits: &Limits) ->
 /// the ARNs built from them); a value AWS chooses (a created key's ID and ARN) is exported by the stack that
 /// creates it, under a name made of the blueprint, module, logical ID and attribute, and imported where needed.
 ///
-/// The resources are placed first, weighing each entry and dropping it, because every stack's description says
-/// how many stacks there are; then each stack is written and goes to `each` before the next is, so that the emitter
-/// and a writer hold one template at a time (a 10,000-client module is 77 MB of templates); emitting stops early
-/// when `each` returns `false`.
+/// Each stack goes to `each` as soon as it is full, before the next is written, so that the emitter and a writer
+/// hold one template at a time (a 10,000-client module is 77 MB of templates); emitting stops early when `each`
+/// returns `false`.
 ///
 /// # Panics
 ///
@@ -88,8 +87,7 @@ pub fn emit_each(deployment: &Deployment, module: &Module, limits: &Limits, each
             return;
         }
     }
-    let layout = plan.partition(limits);
-    plan.render_split(&layout, limits, each);
+    plan.render_split(limits, each);
 }
 
 /// A module prepared for emitting, whole or split.
@@ -187,18 +185,28 @@ impl<'m> Plan<'m> {
         }
     }
 
-    /// The stack of each created resource, filled greedily within `limits`.
+    /// The stacks of a split module, filled greedily within `limits` in model order, each handed to `each` when it
+    /// is closed, so that the emitter and a writer hold one stack at a time; emitting stops early when `each`
+    /// returns `false`.
     ///
-    /// Each resource and model output is written as it would stand in the stack it is weighed in (its length is
-    /// its weight) and dropped: every stack's text says how many stacks there are, which is known only once the
-    /// last resource is placed, and holding every entry until then would hold the whole module's text.
-    fn partition(&self, limits: &Limits) -> Layout {
+    /// Each created resource is written once, with the model outputs that go with it, as it stands in the stack
+    /// being filled (its length is its weight); it stays there when the stack keeps within `limits`, and is
+    /// written again for the next stack otherwise, where its references to the stack it left become imports or
+    /// names. A stack is closed when the next resource does not fit it: nothing in a stack depends on how many
+    /// stacks follow it, so it can be written then.
+    ///
+    /// A stack exports the attributes of its resources that later stacks import. Every resource after a stack is in
+    /// a later one, so those are the attributes whose last importer ([`Plan::importers`]) lies beyond it: they are
+    /// known when the stack is closed, before the stacks that import them are written. Room for them is kept as
+    /// each resource is placed, since the stack is closed by the time a later stack imports them.
+    fn render_split(&self, limits: &Limits, each: &mut dyn FnMut(Stack) -> bool) {
         // The header, description and account guard of a template with nothing else in it; the description of a
         // stack names its number, so room is kept for that.
         let empty = self.text(None, [], []);
-        let base = Weight { resources: 0, outputs: 1, bytes: empty.len() + " (stack 9999 of 9999)".len() };
-        let importers = self.importers();
-        let export_weights: Vec<Weight> = importers
+        let base = Weight { resources: 0, outputs: 1, bytes: empty.len() + ", stack 99999".len() };
+        let mut exports = Exports { importers: self.importers(), exported: BTreeSet::new(), imported: BTreeSet::new() };
+        let export_weights: Vec<Weight> = exports
+            .importers
             .iter()
             .enumerate()
             .map(|(position, attributes)| {
@@ -212,103 +220,97 @@ impl<'m> Plan<'m> {
         for (index, anchor) in self.anchors.iter().enumerate() {
             anchored[*anchor].push(index);
         }
-        let placement = split::partition(self.created.len(), base, limits, |placed, stack| {
-            let position = placed.len();
-            let values = Values::split(self, placed, stack);
-            let resource = Weight { resources: 1, outputs: 0, bytes: resource_entry(self.created[position], &values).0.text.len() };
-            let with_outputs = anchored[position].iter().fold(resource, |weight, index| {
-                weight + Weight { resources: 0, outputs: 1, bytes: output_entry(&self.module.outputs[*index], &values).text.len() }
-            });
-            // Room for the exports later stacks may import, kept now because this stack is closed by then.
-            with_outputs + export_weights[position]
-        });
-        Layout { placement, anchored, importers }
+        let mut filling = Filling::new(*limits, base);
+        let mut open = OpenStack::default();
+        for position in 0..self.created.len() {
+            let mut placed = self.place(position, &anchored[position], filling.placed(), filling.stack());
+            if !filling.fits(placed.weight + export_weights[position]) {
+                let closed = self.close(filling.stack(), std::mem::take(&mut open), filling.placed(), position, limits, &mut exports);
+                if !each(closed) {
+                    return;
+                }
+                placed = self.place(position, &anchored[position], filling.placed(), filling.stack() + 1);
+                filling.start_next(placed.weight + export_weights[position]);
+                open.first = position;
+            }
+            open.add(placed);
+        }
+        let last = self.close(filling.stack(), open, filling.placed(), self.created.len(), limits, &mut exports);
+        if each(last) {
+            debug_assert_eq!(
+                exports.exported, exports.imported,
+                "internal error: the stacks of a split module export other than they import; please report this"
+            );
+        }
     }
 
-    /// The stacks of a split module, each written as the partition weighed its entries, checked against `limits`
-    /// once more and handed to `each` before the next is written, so that one stack is held at a time.
-    ///
-    /// A stack exports the attributes of its resources that later stacks import. Every resource after a stack is in
-    /// a later one, so those are the attributes whose last importer ([`Plan::importers`]) lies beyond it: they are
-    /// known when the stack is written, before the stacks that import them are.
-    fn render_split(&self, layout: &Layout, limits: &Limits, each: &mut dyn FnMut(Stack) -> bool) {
-        let Layout { placement, anchored, importers } = layout;
-        let count = placement.last().map_or(1, |last| last + 1);
-        let width = count.to_string().len();
-        let number = |stack: usize| format!("{:0width$}", stack + 1);
-        let file = |stack: usize| format!("{}-{}.yaml", self.module.name, number(stack));
-        // What the stacks export and what later stacks import, as (position, attribute), which must be the same;
-        // collected in debug builds only.
-        let (mut exported, mut imported) = (BTreeSet::new(), BTreeSet::new());
-        let mut first = 0;
-        while first < placement.len() {
-            let stack = placement[first];
-            let end = first + placement[first..].iter().take_while(|placed| **placed == stack).count();
-            let mut resources = Vec::with_capacity(end - first);
-            // Model outputs with their index, to be put in model order.
-            let mut outputs: Vec<(usize, Entry)> = Vec::new();
-            let mut imports = BTreeSet::new();
-            for position in first..end {
-                // As the partition last weighed it: with the stacks of the resources before it.
-                let values = Values::split(self, &placement[..position], stack);
-                resources.push(resource_entry(self.created[position], &values));
-                outputs.extend(anchored[position].iter().map(|index| (*index, output_entry(&self.module.outputs[*index], &values))));
-                imports.append(&mut values.imports.into_inner());
-            }
-            let exports: BTreeSet<(usize, Attribute)> = (first..end)
-                .flat_map(|position| {
-                    importers[position].iter().filter(|(_, last)| **last >= end).map(move |(attribute, _)| (position, *attribute))
-                })
-                .collect();
-            if cfg!(debug_assertions) {
-                exported.extend(exports.iter().copied());
-                imported.extend(imports.iter().copied());
-            }
-            outputs.sort_by_key(|(index, _)| *index);
-            let model_outputs = outputs.iter().map(|(_, entry)| entry.id.clone()).collect();
-            let mut outputs: Vec<Entry> = outputs.into_iter().map(|(_, entry)| entry).collect();
-            outputs.extend(exports.iter().map(|(position, attribute)| self.export_entry(*position, *attribute)));
-            outputs.sort_by(|left, right| left.id.cmp(&right.id));
-            let text = self.text(
-                Some((stack, count)),
-                resources.iter().map(|(entry, _)| entry.text.as_str()),
-                outputs.iter().map(|entry| entry.text.as_str()),
-            );
-            let weight = Weight { resources: resources.len(), outputs: outputs.len() + 1, bytes: text.len() };
-            if !limits.hold(weight) {
-                panic!("internal error: {} breaks a template limit ({weight:?}, {limits:?}); please report this", file(stack));
-            }
-            let written = Stack {
-                file: file(stack),
-                stack_name: format!("{}-{}-{}", self.deployment.name, self.module.name, number(stack)),
-                bytes: text.len(),
-                text,
-                resources: resources.into_iter().map(|(entry, resource_type)| (entry.id, resource_type)).collect(),
-                outputs: model_outputs,
-                imports: imports
-                    .iter()
-                    .map(|(position, attribute)| (self.export_name(*position, *attribute), file(placement[*position])))
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect(),
-            };
-            if !each(written) {
-                return;
-            }
-            first = end;
+    /// The resource at `position` with the model outputs `anchored` to it, written for `stack` given the stacks of
+    /// the resources before it (`placement`).
+    fn place(&self, position: usize, anchored: &[usize], placement: &[usize], stack: usize) -> Placed {
+        let values = Values::split(self, placement, stack);
+        let resource = resource_entry(self.created[position], &values);
+        let outputs: Vec<(usize, Entry)> =
+            anchored.iter().map(|index| (*index, output_entry(&self.module.outputs[*index], &values))).collect();
+        let weight = Weight {
+            resources: 1,
+            outputs: outputs.len(),
+            bytes: resource.0.text.len() + outputs.iter().map(|(_, entry)| entry.text.len()).sum::<usize>(),
+        };
+        Placed { resource, outputs, imports: values.imports.into_inner(), weight }
+    }
+
+    /// Stack `stack`, holding `open`'s resources, which end before position `end`: with its exports, checked against
+    /// `limits` once more. `placement` holds the stack of every resource before it, which it may import from.
+    fn close(&self, stack: usize, open: OpenStack, placement: &[usize], end: usize, limits: &Limits, exports: &mut Exports) -> Stack {
+        let OpenStack { first, resources, mut outputs, imports } = open;
+        let exported: BTreeSet<(usize, Attribute)> = (first..end)
+            .flat_map(|position| {
+                exports.importers[position].iter().filter(|(_, last)| **last >= end).map(move |(attribute, _)| (position, *attribute))
+            })
+            .collect();
+        if cfg!(debug_assertions) {
+            exports.exported.extend(exported.iter().copied());
+            exports.imported.extend(imports.iter().copied());
         }
-        debug_assert_eq!(
-            exported, imported,
-            "internal error: the stacks of a split module export other than they import; please report this"
-        );
+        outputs.sort_by_key(|(index, _)| *index);
+        let model_outputs = outputs.iter().map(|(_, entry)| entry.id.clone()).collect();
+        let mut outputs: Vec<Entry> = outputs.into_iter().map(|(_, entry)| entry).collect();
+        outputs.extend(exported.iter().map(|(position, attribute)| self.export_entry(*position, *attribute)));
+        outputs.sort_by(|left, right| left.id.cmp(&right.id));
+        let text =
+            self.text(Some(stack), resources.iter().map(|(entry, _)| entry.text.as_str()), outputs.iter().map(|entry| entry.text.as_str()));
+        let weight = Weight { resources: resources.len(), outputs: outputs.len() + 1, bytes: text.len() };
+        let file = self.stack_file(stack);
+        if !limits.hold(weight) {
+            panic!("internal error: {file} breaks a template limit ({weight:?}, {limits:?}); please report this");
+        }
+        Stack {
+            file,
+            stack_name: format!("{}-{}-{}", self.deployment.name, self.module.name, stack_number(stack)),
+            bytes: text.len(),
+            text,
+            resources: resources.into_iter().map(|(entry, resource_type)| (entry.id, resource_type)).collect(),
+            outputs: model_outputs,
+            imports: imports
+                .iter()
+                .map(|(position, attribute)| (self.export_name(*position, *attribute), self.stack_file(placement[*position])))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    /// The file of stack `stack` (from 0) of a split module.
+    fn stack_file(&self, stack: usize) -> String {
+        format!("{}-{}.yaml", self.module.name, stack_number(stack))
     }
 
     /// A template as YAML text with the generated-file header and the account guard (its rule, mapping, condition
-    /// and output, the last after `outputs`); `stack` is (number from 0, count) for a split module. `resources`
+    /// and output, the last after `outputs`); `stack` is the stack's number, from 0, in a split module. `resources`
     /// and `outputs` are entries from [`Emitter::nested_entry`].
     fn text<'t>(
         &self,
-        stack: Option<(usize, usize)>,
+        stack: Option<usize>,
         resources: impl IntoIterator<Item = &'t str>,
         outputs: impl IntoIterator<Item = &'t str>,
     ) -> String {
@@ -327,13 +329,13 @@ impl<'m> Plan<'m> {
     }
 
     /// The template [`Plan::text`] writes, with `resources` and `outputs` (to which it adds the account guard's).
-    fn template(&self, stack: Option<(usize, usize)>, resources: OrderedMap<Resource>, outputs: OrderedMap<Output>) -> Template {
+    fn template(&self, stack: Option<usize>, resources: OrderedMap<Resource>, outputs: OrderedMap<Output>) -> Template {
         let module = self.module;
         let rule = match &module.region {
             Some(_) => "DeployOnlyToTheBlueprintAccountAndRegion",
             None => "DeployOnlyToTheBlueprintAccount",
         };
-        let part = stack.map(|(stack, count)| format!(", stack {} of {count}", stack + 1)).unwrap_or_default();
+        let part = stack.map(|stack| format!(", stack {}", stack + 1)).unwrap_or_default();
         Template {
             format_version: "2010-09-09",
             description: format!("{} (bucketbridge blueprint {}, module {}{part})", module.description, self.deployment.name, module.name),
@@ -400,15 +402,52 @@ struct Entry {
     text: String,
 }
 
-/// Where a split module's resources and outputs go.
-struct Layout {
-    /// The stack of each created resource, by position, from 0 and never decreasing.
-    placement: Vec<usize>,
-    /// The model outputs (indexes, in model order) that go with each created resource, by position.
-    anchored: Vec<Vec<usize>>,
+/// The number of stack `stack` (from 0) of a split module, as its file and stack names carry it: from 1, padded to
+/// three digits so that up to 999 stacks sort in deploy order. The width is fixed rather than taken from the
+/// number of stacks, so that a module that grows by a stack keeps the names of the stacks it has: a renamed stack
+/// would be a new stack to CloudFormation, creating again what the old one holds.
+fn stack_number(stack: usize) -> String {
+    format!("{:03}", stack + 1)
+}
+
+/// A created resource written for the stack it is weighed in, with the model outputs that go with it.
+struct Placed {
+    resource: (Entry, &'static str),
+    /// The model outputs with their index, to be put in model order.
+    outputs: Vec<(usize, Entry)>,
+    /// The attributes of earlier stacks' resources it imports, as (position, attribute).
+    imports: BTreeSet<(usize, Attribute)>,
+    /// What it takes of the stack, exports not counted.
+    weight: Weight,
+}
+
+/// The entries of the stack being filled.
+#[derive(Default)]
+struct OpenStack {
+    /// The position of its first resource.
+    first: usize,
+    resources: Vec<(Entry, &'static str)>,
+    outputs: Vec<(usize, Entry)>,
+    imports: BTreeSet<(usize, Attribute)>,
+}
+
+impl OpenStack {
+    fn add(&mut self, placed: Placed) {
+        self.resources.push(placed.resource);
+        self.outputs.extend(placed.outputs);
+        self.imports.extend(placed.imports);
+    }
+}
+
+/// What the stacks of a split module export to later stacks.
+struct Exports {
     /// For each created resource, the attributes other stacks would import, with the position of the last resource
     /// to import each ([`Plan::importers`]).
     importers: Vec<BTreeMap<Attribute, usize>>,
+    /// What the stacks closed so far export and import, as (position, attribute), which must be the same once the
+    /// last is closed; collected in debug builds only.
+    exported: BTreeSet<(usize, Attribute)>,
+    imported: BTreeSet<(usize, Attribute)>,
 }
 
 /// A created resource as an entry of `Resources`, with its type.
@@ -954,12 +993,9 @@ mod tests {
                         );
                         // The text assembled from entries written one by one is serde_yaml's text of the whole.
                         let (resource_entries, output_entries) = (written(&resources), written(&outputs));
-                        let text = plan.text(
-                            Some((stack, placement.len())),
-                            resource_entries.iter().map(String::as_str),
-                            output_entries.iter().map(String::as_str),
-                        );
-                        let template = plan.template(Some((stack, placement.len())), resources, outputs);
+                        let text =
+                            plan.text(Some(stack), resource_entries.iter().map(String::as_str), output_entries.iter().map(String::as_str));
+                        let template = plan.template(Some(stack), resources, outputs);
                         let expected = serde_yaml::to_string(&template).expect("serde_yaml writes the template");
                         assert_eq!(text, format!("{}{expected}", crate::emit::hash_comment_header(&deployment)));
                         yaml::tests::check(&template);
@@ -993,9 +1029,9 @@ mod tests {
         assert!(all.contains("!ImportValue aoc-kms-owner-KmsKey-Arn"), "{all}");
         assert!(all.contains("Name: aoc-kms-owner-KmsKey-Arn"), "{all}");
         assert!(all.contains("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"), "{all}");
-        assert!(all.contains(", stack 1 of "), "{all}");
-        assert_eq!(stacks[0].file, "owner-1.yaml");
-        assert_eq!(stacks[0].stack_name, "aoc-kms-owner-1");
+        assert!(all.contains(", stack 1)"), "{all}");
+        assert_eq!(stacks[0].file, "owner-001.yaml");
+        assert_eq!(stacks[0].stack_name, "aoc-kms-owner-001");
     }
 
     /// Each stack exports exactly what later stacks import from it: a stack is written before the stacks that

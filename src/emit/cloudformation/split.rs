@@ -54,36 +54,81 @@ impl std::ops::Add for Weight {
     }
 }
 
-/// Places `items` items, in order, into numbered stacks (from 0): the stack of each item, never decreasing.
+/// Greedy filling of numbered stacks (from 0), one item at a time in order: each item goes into the current stack
+/// while the stack stays within every limit, and starts the next stack otherwise.
 ///
-/// `base` is what an empty template takes (its header, description and rules). `weigh(placed, stack)` is what
-/// the next item (number `placed.len()`) takes in `stack`, given where the items before it went.
-///
-/// # Panics
-///
-/// When one item does not fit an empty template: a split cannot help then, and the model should have refused
-/// what made the item so large.
-pub fn partition(items: usize, base: Weight, limits: &Limits, mut weigh: impl FnMut(&[usize], usize) -> Weight) -> Vec<usize> {
-    let mut placed: Vec<usize> = Vec::with_capacity(items);
-    let mut stack = 0;
-    let mut filled = base;
-    for item in 0..items {
-        let weight = weigh(&placed, stack);
-        let stack_is_empty = placed.last() != Some(&stack);
-        if limits.hold(filled + weight) {
-            filled = filled + weight;
-        } else {
-            // The weight is taken again: moving the item changes which of its references cross stacks.
-            let alone = if stack_is_empty { weight } else { weigh(&placed, stack + 1) };
-            if stack_is_empty || !limits.hold(base + alone) {
-                panic!("internal error: item {item} ({alone:?}) does not fit an empty template ({limits:?}); please report this");
-            }
-            stack += 1;
-            filled = base + alone;
-        }
-        placed.push(stack);
+/// The caller weighs each item in the stack it would go into ([`Filling::fits`]), and weighs it again in the next
+/// stack when it does not fit ([`Filling::start_next`]): moving an item changes which of its references cross
+/// stacks, so what it weighs depends on where it goes.
+#[derive(Debug)]
+pub struct Filling {
+    limits: Limits,
+    /// What an empty template takes (its header, description and rules).
+    base: Weight,
+    /// The stack of each item placed so far, never decreasing.
+    placed: Vec<usize>,
+    /// The stack being filled.
+    stack: usize,
+    /// What the stack being filled takes so far, `base` included.
+    filled: Weight,
+}
+
+impl Filling {
+    /// Filling within `limits`, each template taking `base` before any item.
+    pub fn new(limits: Limits, base: Weight) -> Filling {
+        Filling { limits, base, placed: Vec::new(), stack: 0, filled: base }
     }
-    placed
+
+    /// The stack of each item placed so far.
+    pub fn placed(&self) -> &[usize] {
+        &self.placed
+    }
+
+    /// The stack being filled.
+    pub fn stack(&self) -> usize {
+        self.stack
+    }
+
+    /// Whether the stack being filled has no item yet.
+    pub fn stack_is_empty(&self) -> bool {
+        self.placed.last() != Some(&self.stack)
+    }
+
+    /// Places the next item into the stack being filled when it fits there with `weight`, and says whether it did.
+    ///
+    /// # Panics
+    ///
+    /// When the item does not fit the stack being filled while that stack is empty: a split cannot help then, and
+    /// the model should have refused what made the item so large.
+    pub fn fits(&mut self, weight: Weight) -> bool {
+        if self.limits.hold(self.filled + weight) {
+            self.filled = self.filled + weight;
+            self.placed.push(self.stack);
+            return true;
+        }
+        if self.stack_is_empty() {
+            panic!(
+                "internal error: item {} ({weight:?}) does not fit an empty template ({:?}); please report this",
+                self.placed.len(),
+                self.limits
+            );
+        }
+        false
+    }
+
+    /// Closes the stack being filled and places the next item, which [`Filling::fits`] refused there, alone into the
+    /// next stack, where it weighs `alone`.
+    ///
+    /// # Panics
+    ///
+    /// When the item does not fit an empty template either (see [`Filling::fits`]).
+    pub fn start_next(&mut self, alone: Weight) {
+        self.stack += 1;
+        self.filled = self.base;
+        if !self.fits(alone) {
+            unreachable!("an empty stack takes its first item or panics");
+        }
+    }
 }
 
 #[cfg(test)]
@@ -96,9 +141,23 @@ mod tests {
         Weight { resources, outputs, bytes }
     }
 
+    /// Places `items` items as an emitter does, weighing each with `weigh(placed, stack)`: where the items before
+    /// it went, and the stack it would go into.
+    fn partition(items: usize, base: Weight, mut weigh: impl FnMut(&[usize], usize) -> Weight) -> Vec<usize> {
+        let mut filling = Filling::new(SMALL, base);
+        for _ in 0..items {
+            let weight = weigh(filling.placed(), filling.stack());
+            if !filling.fits(weight) {
+                let alone = weigh(filling.placed(), filling.stack() + 1);
+                filling.start_next(alone);
+            }
+        }
+        filling.placed().to_vec()
+    }
+
     /// Places items of fixed weights.
     fn check(weights: &[Weight], base: Weight, expected: &[usize]) {
-        let placed = partition(weights.len(), base, &SMALL, |placed, _| weights[placed.len()]);
+        let placed = partition(weights.len(), base, |placed, _| weights[placed.len()]);
         assert_eq!(placed, expected);
     }
 
@@ -123,7 +182,7 @@ mod tests {
     fn an_item_is_weighed_again_in_the_stack_it_moves_to() {
         // Item 1 refers to item 0: cheap beside it, dearer from another stack.
         let mut asked = Vec::new();
-        let placed = partition(3, Weight::default(), &SMALL, |placed, stack| {
+        let placed = partition(3, Weight::default(), |placed, stack| {
             asked.push((placed.len(), stack));
             let beside_first = placed.first().is_none_or(|first| *first == stack);
             weight(1, 0, if beside_first { 45 } else { 60 })
@@ -136,5 +195,11 @@ mod tests {
     #[should_panic(expected = "does not fit an empty template")]
     fn an_item_too_large_for_any_template_is_an_internal_error() {
         check(&[weight(1, 0, 10), weight(1, 0, 101)], Weight::default(), &[]);
+    }
+
+    #[test]
+    #[should_panic(expected = "does not fit an empty template")]
+    fn a_first_item_too_large_for_any_template_is_an_internal_error() {
+        check(&[weight(1, 0, 101)], Weight::default(), &[]);
     }
 }

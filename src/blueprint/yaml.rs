@@ -664,7 +664,6 @@ impl Builder {
     }
 
     fn attach(&mut self, node: Node) {
-        let path = self.current_path();
         let Some(frame) = self.stack.last_mut() else {
             if self.root.is_none() {
                 self.root = Some(node);
@@ -681,49 +680,67 @@ impl Builder {
             entries.push((key, node));
             return;
         }
+        // `node` is a key. What is wrong with it is found first and reported after, because the diagnostics need
+        // the mapping's path, which is worth building only for a key that is wrong.
+        let (mut merge_key, mut first_line, mut non_scalar) = (false, None, false);
         match &node.value {
             NodeValue::Scalar(key) => {
-                if key.style == ScalarStyle::Plain && key.text == "<<" {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            "merge-key-not-supported",
-                            node.location.clone(),
-                            path.clone(),
-                            "merge keys (`<<`) are not supported in blueprints",
-                        )
-                        .with_help("write the fields out in full"),
-                    );
-                }
+                merge_key = key.style == ScalarStyle::Plain && key.text == "<<";
                 match seen.get(&key.text) {
-                    Some(first_line) => {
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                "duplicate-key",
-                                node.location.clone(),
-                                path.field(&key.text),
-                                format!("duplicate key `{}`, first written on line {first_line}", key.text),
-                            )
-                            .with_help("each key may appear once in a mapping; remove or rename one of them"),
-                        );
-                    }
+                    Some(line) => first_line = Some(*line),
                     None => {
                         seen.insert(key.text.clone(), node.location.line);
                     }
                 }
             }
-            _ => {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        "non-scalar-key",
-                        Location { length: 1, ..node.location.clone() },
-                        path,
-                        format!("mapping keys must be plain names, found {}", node.describe()),
-                    )
-                    .with_help("write the key as a single word or quoted string"),
-                );
-            }
+            _ => non_scalar = true,
         }
-        *pending_key = Some(node);
+        if merge_key || first_line.is_some() || non_scalar {
+            self.report_key(&node, merge_key, first_line);
+        }
+        if let Some(Frame { kind: FrameKind::Mapping { pending_key, .. }, .. }) = self.stack.last_mut() {
+            *pending_key = Some(node);
+        }
+    }
+
+    /// The diagnostics of a mapping key that is a merge key (`<<`), repeats a key first written on `first_line`,
+    /// or is no scalar.
+    fn report_key(&mut self, node: &Node, merge_key: bool, first_line: Option<u32>) {
+        let path = self.current_path();
+        let Some(key) = node.as_scalar() else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "non-scalar-key",
+                    Location { length: 1, ..node.location.clone() },
+                    path,
+                    format!("mapping keys must be plain names, found {}", node.describe()),
+                )
+                .with_help("write the key as a single word or quoted string"),
+            );
+            return;
+        };
+        if merge_key {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "merge-key-not-supported",
+                    node.location.clone(),
+                    path.clone(),
+                    "merge keys (`<<`) are not supported in blueprints",
+                )
+                .with_help("write the fields out in full"),
+            );
+        }
+        if let Some(first_line) = first_line {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-key",
+                    node.location.clone(),
+                    path.field(&key.text),
+                    format!("duplicate key `{}`, first written on line {first_line}", key.text),
+                )
+                .with_help("each key may appear once in a mapping; remove or rename one of them"),
+            );
+        }
     }
 }
 

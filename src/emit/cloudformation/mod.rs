@@ -523,13 +523,16 @@ fn account_guard(module: &Module) -> Rule {
     let mut assertions = vec![Assertion {
         assert: Node::Function(Intrinsic::Equals(vec![
             Node::Function(Intrinsic::Ref("AWS::AccountId".into())),
-            Node::string(&module.account),
+            Node::string(module.account.clone()),
         ])),
         description: format!("This template is generated for account {}; deploy it there.", module.account),
     }];
     if let Some(region) = &module.region {
         assertions.push(Assertion {
-            assert: Node::Function(Intrinsic::Equals(vec![Node::Function(Intrinsic::Ref("AWS::Region".into())), Node::string(region)])),
+            assert: Node::Function(Intrinsic::Equals(vec![
+                Node::Function(Intrinsic::Ref("AWS::Region".into())),
+                Node::string(region.to_owned()),
+            ])),
             description: format!("This template is generated for region {region}; deploy it there."),
         });
     }
@@ -560,7 +563,7 @@ fn translate(resource: &ModelResource, values: &Values<'_>) -> Resource {
     let retain = |keep: bool| keep.then_some("Retain");
     match resource {
         ModelResource::Bucket(bucket) => {
-            let mut properties = OrderedMap::new().with("BucketName", Node::string(&bucket.name));
+            let mut properties = OrderedMap::new().with("BucketName", Node::string(bucket.name.clone()));
             let default = match &bucket.encryption {
                 BucketEncryption::S3Managed => Node::map([("SSEAlgorithm", Node::string("AES256"))]),
                 BucketEncryption::Kms { key_arn, .. } => {
@@ -594,7 +597,7 @@ fn translate(resource: &ModelResource, values: &Values<'_>) -> Resource {
                     "LoggingConfiguration",
                     Node::map([
                         ("DestinationBucketName", values.value(&logging.target_bucket)),
-                        ("LogFilePrefix", Node::string(&logging.target_prefix)),
+                        ("LogFilePrefix", Node::string(logging.target_prefix.clone())),
                     ]),
                 );
             }
@@ -616,8 +619,8 @@ fn translate(resource: &ModelResource, values: &Values<'_>) -> Resource {
         },
         ModelResource::Role(role) => {
             let mut properties = OrderedMap::new()
-                .with("RoleName", Node::string(&role.name))
-                .with("Description", Node::string(&role.description))
+                .with("RoleName", Node::string(role.name.clone()))
+                .with("Description", Node::string(role.description.clone()))
                 .with("AssumeRolePolicyDocument", policy_document(&role.trust_policy, values))
                 .with("MaxSessionDuration", Node::Integer(role.max_session_duration.into()));
             insert_tags(&mut properties, &role.tags);
@@ -629,14 +632,14 @@ fn translate(resource: &ModelResource, values: &Values<'_>) -> Resource {
             resource_type: "AWS::IAM::ManagedPolicy",
             // AWS::IAM::ManagedPolicy takes no tags, so the model's tags have nowhere to go here.
             properties: OrderedMap::new()
-                .with("ManagedPolicyName", Node::string(&policy.name))
-                .with("Description", Node::string(&policy.description))
+                .with("ManagedPolicyName", Node::string(policy.name.clone()))
+                .with("Description", Node::string(policy.description.clone()))
                 .with("PolicyDocument", policy_document(&policy.document, values))
                 .with("Roles", Node::List(vec![values.value(&policy.attached_role)])),
         },
         ModelResource::KmsKey(key) => {
             let mut properties = OrderedMap::new()
-                .with("Description", Node::string(&key.description))
+                .with("Description", Node::string(key.description.clone()))
                 .with("EnableKeyRotation", Node::Bool(key.rotation))
                 .with("PendingWindowInDays", Node::Integer(key.deletion_window_days.into()))
                 .with("KeyPolicy", policy_document(&key.key_policy, values));
@@ -653,7 +656,7 @@ fn translate(resource: &ModelResource, values: &Values<'_>) -> Resource {
             update_replace_policy: None,
             resource_type: "AWS::KMS::Alias",
             properties: OrderedMap::new()
-                .with("AliasName", Node::string(&alias.name))
+                .with("AliasName", Node::string(alias.name.clone()))
                 .with("TargetKeyId", values.value(&alias.target_key.attribute(Attribute::KeyId))),
         },
         ModelResource::InstanceProfile(profile) => Resource {
@@ -661,7 +664,7 @@ fn translate(resource: &ModelResource, values: &Values<'_>) -> Resource {
             update_replace_policy: None,
             resource_type: "AWS::IAM::InstanceProfile",
             properties: OrderedMap::new()
-                .with("InstanceProfileName", Node::string(&profile.name))
+                .with("InstanceProfileName", Node::string(profile.name.clone()))
                 .with("Roles", Node::List(vec![values.value(&profile.role.attribute(Attribute::Name))])),
         },
         ModelResource::ExistingRole(role) => {
@@ -672,7 +675,10 @@ fn translate(resource: &ModelResource, values: &Values<'_>) -> Resource {
 
 fn insert_tags(properties: &mut OrderedMap<Node>, tags: &Tags) {
     if !tags.is_empty() {
-        let list = tags.iter().map(|(key, tag)| Node::map([("Key", Node::string(key)), ("Value", Node::string(tag))])).collect();
+        let list = tags
+            .iter()
+            .map(|(key, tag)| Node::map([("Key", Node::string(key.to_owned())), ("Value", Node::string(tag.to_owned()))]))
+            .collect();
         properties.insert("Tags", Node::List(list));
     }
 }
@@ -684,16 +690,17 @@ fn policy_document(document: &PolicyDocument, values: &Values<'_>) -> Node {
         .iter()
         .map(|statement| {
             let mut map =
-                OrderedMap::new().with("Sid", Node::string(statement.sid.as_ref())).with("Effect", Node::string(statement.effect.as_str()));
+                OrderedMap::new().with("Sid", Node::string(statement.sid.clone())).with("Effect", Node::string(statement.effect.as_str()));
             match &statement.principal {
                 None => {}
                 Some(Principal::Anyone) => map.insert("Principal", Node::string("*")),
                 Some(Principal::Aws(principals)) => {
                     map.insert("Principal", Node::map([("AWS", Node::List(principals.iter().map(|item| values.value(item)).collect()))]))
                 }
-                Some(Principal::Service(services)) => {
-                    map.insert("Principal", Node::map([("Service", Node::List(services.iter().map(Node::string).collect()))]))
-                }
+                Some(Principal::Service(services)) => map.insert(
+                    "Principal",
+                    Node::map([("Service", Node::List(services.iter().map(|service| Node::string(service.clone())).collect()))]),
+                ),
             }
             map.insert("Action", Node::List(statement.actions.iter().map(Node::string).collect()));
             if !statement.resources.is_empty() {
@@ -728,7 +735,7 @@ impl Values<'_> {
         let existing = self.inline_existing(value);
         let value = &*self.inline_elsewhere(&existing);
         if let Some(text) = value.as_literal() {
-            return Node::string(text);
+            return Node::string(text.to_owned());
         }
         if let Some(reference) = value.as_reference() {
             return match self.import(&reference.resource, reference.attribute) {
@@ -770,7 +777,7 @@ impl Values<'_> {
         if variables.is_empty() {
             Node::Function(Intrinsic::Sub(text))
         } else {
-            Node::Function(Intrinsic::SubWithVariables(vec![Node::String(text), Node::Map(variables)]))
+            Node::Function(Intrinsic::SubWithVariables(vec![Node::String(text.into()), Node::Map(variables)]))
         }
     }
 

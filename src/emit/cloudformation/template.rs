@@ -148,8 +148,8 @@ pub struct Export {
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 pub enum Node {
-    /// A string.
-    String(String),
+    /// A string; the many that are static (actions, statement IDs, keys of AWS's own) are borrowed.
+    String(Cow<'static, str>),
     /// A boolean.
     Bool(bool),
     /// An integer.
@@ -184,7 +184,7 @@ pub enum Intrinsic {
 
 impl Node {
     /// A string node.
-    pub fn string(text: impl Into<String>) -> Node {
+    pub fn string(text: impl Into<Cow<'static, str>>) -> Node {
         Node::String(text.into())
     }
 

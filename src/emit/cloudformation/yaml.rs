@@ -658,7 +658,7 @@ pub(super) mod tests {
     /// `text` wherever a template can hold a string: alone, as a key and a value at several depths, as a sequence
     /// item (in a mapping and in a sequence), after a tag, and before and after other entries.
     fn in_every_place(text: &str) -> Node {
-        let string = || Node::string(text);
+        let string = || Node::string(text.to_owned());
         let tagged = || Node::Function(Intrinsic::Ref(text.to_owned()));
         let map =
             |entries: Vec<(String, Node)>| Node::Map(OrderedMap(entries.into_iter().map(|(key, value)| (key.into(), value)).collect()));
@@ -801,11 +801,11 @@ pub(super) mod tests {
 
     /// A document shaped like a template, with `text` in its entries.
     fn template_like(text: &str) -> Node {
-        let resources = vec![(text.to_owned().into(), in_every_place(text)), ("Next".into(), Node::string(text))];
+        let resources = vec![(text.to_owned().into(), in_every_place(text)), ("Next".into(), Node::string(text.to_owned()))];
         Node::map([
-            ("Head", Node::string(text)),
+            ("Head", Node::string(text.to_owned())),
             ("Resources", Node::Map(OrderedMap(resources))),
-            ("Outputs", Node::map([("Last", Node::string(text))])),
+            ("Outputs", Node::map([("Last", Node::string(text.to_owned()))])),
         ])
     }
 

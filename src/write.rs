@@ -18,13 +18,15 @@
 //! Nothing reaches the output folder until every blueprint of a build has compiled; a build that fails removes
 //! its staging folder. [`plan`] works out the same result in memory, for `check`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
 use crate::emit::{Discard, FileSink, FileTree};
 
@@ -155,42 +157,138 @@ impl Generated {
     }
 }
 
-/// The manifest: what bucketbridge wrote into the output folder.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Manifest {
-    /// A sentence for whoever opens the file (JSON has no comments).
-    about: String,
-    /// Every file bucketbridge wrote, sorted by path.
-    files: Vec<ManifestEntry>,
+/// SHA-256 of a file's content.
+type Sha256Digest = [u8; 32];
+
+/// One manifest entry as it is kept in memory, under its path: a build of 10,000 clients has 20,000, so the
+/// blueprint's name is shared and the hash kept as bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Entry {
+    /// The blueprint the file was generated from, as shown in headers.
+    blueprint: Arc<str>,
+    /// SHA-256 of the content written.
+    sha256: Sha256Digest,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Blueprint names, each held once however many entries name it.
+#[derive(Debug, Default)]
+struct BlueprintNames(BTreeSet<Arc<str>>);
+
+impl BlueprintNames {
+    /// The name `name`, shared with every entry that names it.
+    fn share(&mut self, name: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(name) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(name);
+        self.0.insert(Arc::clone(&shared));
+        shared
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.0.contains(name)
+    }
+}
+
+/// The manifest as it is read: what bucketbridge wrote into the output folder. Its strings borrow from the
+/// manifest's text where they can, so that reading a large manifest allocates little beyond the [`Entry`]s it
+/// becomes.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ManifestEntry {
+struct ManifestIn<'a> {
+    /// A sentence for whoever opens the file; required, and otherwise of no use to a build.
+    #[serde(borrow, rename = "about")]
+    _about: Cow<'a, str>,
+    /// Every file bucketbridge wrote.
+    #[serde(borrow)]
+    files: Vec<ManifestEntryIn<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestEntryIn<'a> {
     /// Path relative to the output folder, with `/`.
-    path: String,
+    #[serde(borrow)]
+    path: Cow<'a, str>,
     /// The blueprint it was generated from, as shown in headers.
-    blueprint: String,
+    #[serde(borrow)]
+    blueprint: Cow<'a, str>,
     /// SHA-256 of the content written, in lowercase hex.
-    sha256: String,
+    #[serde(borrow)]
+    sha256: Cow<'a, str>,
+}
+
+/// The manifest as it is written, straight from the entries, sorted by path: `{ "about": ..., "files": [{
+/// "path", "blueprint", "sha256" }, ...] }`.
+#[derive(Serialize)]
+struct ManifestOut<'a> {
+    about: &'static str,
+    files: ManifestEntriesOut<'a>,
+}
+
+struct ManifestEntriesOut<'a>(&'a BTreeMap<String, Entry>);
+
+impl Serialize for ManifestEntriesOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|(path, entry)| ManifestEntryOut {
+            path,
+            blueprint: &entry.blueprint,
+            sha256: LowercaseHex(&entry.sha256),
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct ManifestEntryOut<'a> {
+    path: &'a str,
+    blueprint: &'a str,
+    sha256: LowercaseHex<'a>,
+}
+
+/// A digest written as lowercase hex, without a string of its own.
+struct LowercaseHex<'a>(&'a Sha256Digest);
+
+impl Serialize for LowercaseHex<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = [0; 64];
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = HEX[usize::from(byte >> 4)];
+            pair[1] = HEX[usize::from(byte & 0xf)];
+        }
+        serializer.serialize_str(std::str::from_utf8(&hex).expect("hex digits are ASCII; please report this"))
+    }
+}
+
+/// The digest written as `hex`, when it is 64 lowercase hex digits, as bucketbridge writes them.
+fn parse_lowercase_hex(hex: &str) -> Option<Sha256Digest> {
+    let digit = |character: u8| match character {
+        b'0'..=b'9' => Some(character - b'0'),
+        b'a'..=b'f' => Some(character - b'a' + 10),
+        _ => None,
+    };
+    let hex = hex.as_bytes();
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut digest = [0; 32];
+    for (byte, pair) in digest.iter_mut().zip(hex.chunks_exact(2)) {
+        *byte = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Some(digest)
 }
 
 const MANIFEST_ABOUT: &str = "Written by bucketbridge: the files it generated in this folder, so that a rebuild can tell them from files \
                               it did not write and from generated files edited by hand. Do not edit.";
 
-fn sha256(content: &[u8]) -> String {
-    lowercase_hex(Sha256::digest(content))
+/// Writes the manifest of `entries` (path → entry) into `writer`.
+fn write_manifest(entries: &BTreeMap<String, Entry>, mut writer: impl io::Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut writer, &ManifestOut { about: MANIFEST_ABOUT, files: ManifestEntriesOut(entries) })?;
+    writer.write_all(b"\n")
 }
 
-fn lowercase_hex(digest: impl IntoIterator<Item = u8>) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        hex.push(char::from(HEX[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
-    }
-    hex
+fn sha256(content: &[u8]) -> Sha256Digest {
+    Sha256::digest(content).into()
 }
 
 /// What a build will do to the output folder, worked out in memory: what `check` compares.
@@ -204,105 +302,142 @@ pub struct Plan {
     pub current: FileTree,
 }
 
-/// The output folder as the previous build left it: its manifest, and every file in it.
+/// A file in the output folder as the previous build left it.
 #[derive(Debug)]
+struct OnDisk {
+    /// Its path relative to the output folder, with `/`.
+    path: String,
+    /// Its manifest entry, when bucketbridge wrote it.
+    entry: Option<Entry>,
+}
+
+/// The output folder as the previous build left it: every file in it but the manifest, sorted by path, each
+/// with its manifest entry. Entries of files no longer on disk play no part in a build, so they are dropped.
+#[derive(Debug, Default)]
 struct Previous {
-    /// The manifest's bytes, when there is one.
-    manifest_text: Option<Vec<u8>>,
-    /// Its entries by path.
-    entries: BTreeMap<String, ManifestEntry>,
-    /// Every file under the output folder but the manifest, by relative path.
-    on_disk: BTreeSet<String>,
+    files: Vec<OnDisk>,
 }
 
 /// What becomes of a file that is on disk but was not generated by this build.
 enum Leftover {
     /// Carried into the new tree untouched, with its manifest entry when bucketbridge wrote it (the output of a
     /// blueprint this build does not cover).
-    Carried(Option<ManifestEntry>),
+    Carried(Option<Entry>),
     /// Removed: a generated file of a blueprint this build covers that it no longer generates. `edited` when
     /// it changed since bucketbridge wrote it.
-    Removed { content: Vec<u8>, edited: bool },
+    Removed { edited: bool },
 }
+
+/// How much of a file is read at a time to compare or hash it: the old files of a rebuild are compared with
+/// the new ones as they are read, never held whole.
+const CHUNK_BYTES: usize = 1 << 16;
 
 impl Previous {
-    fn read(out: &Path) -> Result<Previous, WriteError> {
-        let manifest_path = out.join(MANIFEST);
-        let manifest_text = read_if_present(&manifest_path)?;
-        let entries = match &manifest_text {
-            Some(text) => serde_json::from_slice::<Manifest>(text)
-                .map_err(|error| WriteError::UnreadableManifest { path: manifest_path.clone(), reason: error.to_string() })?
-                .files
-                .into_iter()
-                .map(|entry| (entry.path.clone(), entry))
-                .collect(),
-            None => BTreeMap::new(),
+    /// Reads the output folder `out`, given its manifest's text, if it has one.
+    fn read(out: &Path, manifest: Option<&[u8]>) -> Result<Previous, WriteError> {
+        let mut entries = match manifest {
+            Some(text) => Previous::entries(text).map_err(|reason| WriteError::UnreadableManifest { path: out.join(MANIFEST), reason })?,
+            None => Vec::new(),
         };
-        let on_disk = list_files(out)?.into_iter().filter(|path| path != MANIFEST).collect();
-        Ok(Previous { manifest_text, entries, on_disk })
+        // The manifest is sorted by path as bucketbridge writes it; one sorted otherwise, or that names a path
+        // twice, is read as a map would read it: the last entry for a path counts.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let last_entry = |path: &str| {
+            let after = entries.partition_point(|(entry_path, _)| entry_path.as_ref() <= path);
+            after.checked_sub(1).map(|index| &entries[index]).filter(|(entry_path, _)| entry_path == path).map(|(_, entry)| entry.clone())
+        };
+        let files =
+            list_files(out)?.into_iter().filter(|path| path != MANIFEST).map(|path| OnDisk { entry: last_entry(&path), path }).collect();
+        Ok(Previous { files })
     }
 
-    /// The file at `path` as it is on disk now, if it exists, and whether someone else changed it: a file
-    /// about to be replaced by `content` that differs from what bucketbridge last wrote there.
-    fn existing(&self, out: &Path, path: &str, content: &[u8]) -> Result<Option<(Vec<u8>, bool)>, WriteError> {
-        if !self.on_disk.contains(path) {
-            return Ok(None);
-        }
-        let existing = context("read file", &out.join(path), fs::read(out.join(path)))?;
-        // A file that already holds what is generated was not edited, whoever wrote it; only a file about to
-        // change needs its hash compared with the manifest's, so an unchanged rebuild hashes each file once.
-        let edited = existing != content
-            && match self.entries.get(path) {
-                Some(entry) => sha256(&existing) != entry.sha256,
-                None => true,
-            };
-        Ok(Some((existing, edited)))
+    /// The manifest's entries, by path, in the manifest's order.
+    fn entries(text: &[u8]) -> Result<Vec<(Cow<'_, str>, Entry)>, String> {
+        let manifest: ManifestIn<'_> = serde_json::from_slice(text).map_err(|error| error.to_string())?;
+        let mut names = BlueprintNames::default();
+        manifest
+            .files
+            .into_iter()
+            .map(|entry| match parse_lowercase_hex(&entry.sha256) {
+                Some(sha256) => Ok((entry.path, Entry { blueprint: names.share(&entry.blueprint), sha256 })),
+                None => Err(format!("the SHA-256 of `{}` is not 64 lowercase hex digits", entry.path)),
+            })
+            .collect()
     }
 
-    /// [`Previous::existing`]'s `edited`, for a file about to be replaced by content known only by its SHA-256
-    /// (a file written in pieces): equal hashes stand for equal contents.
-    fn edited_given_hash(&self, out: &Path, path: &str, new_sha256: &str) -> Result<bool, WriteError> {
-        if !self.on_disk.contains(path) {
+    /// The file at `path`, when it is on disk.
+    fn on_disk(&self, path: &str) -> Option<&OnDisk> {
+        self.files.binary_search_by(|file| file.path.as_str().cmp(path)).ok().map(|index| &self.files[index])
+    }
+
+    /// Whether the file at `path`, about to be replaced by `content`, was changed by someone else: it differs
+    /// from what bucketbridge last wrote there. Read a chunk at a time into `buffer`.
+    fn edited(&self, out: &Path, path: &str, content: &[u8], buffer: &mut [u8]) -> Result<bool, WriteError> {
+        let Some(file) = self.on_disk(path) else {
             return Ok(false);
-        }
-        // Hashed as it is read: a file that comes in pieces is one too large to be worth holding whole.
-        let file = out.join(path);
-        let mut hash = Sha256::new();
-        let mut read = |mut reader: fs::File| -> io::Result<()> {
-            let mut buffer = vec![0; 1 << 16];
-            loop {
-                match reader.read(&mut buffer)? {
-                    0 => return Ok(()),
-                    count => hash.update(&buffer[..count]),
-                }
-            }
         };
-        context("read file", &file, fs::File::open(&file).and_then(&mut read))?;
-        let existing = lowercase_hex(hash.finalize());
-        Ok(existing != new_sha256 && self.entries.get(path).is_none_or(|entry| entry.sha256 != existing))
+        // A file that already holds what is generated was not edited, whoever wrote it; only a file about to
+        // change needs its hash compared with the manifest's, so an unchanged rebuild hashes nothing it reads.
+        let mut same = 0;
+        let mut hash: Option<Sha256> = None;
+        read_chunks(&out.join(path), buffer, |chunk| match &mut hash {
+            Some(hash) => hash.update(chunk),
+            None if content.get(same..same + chunk.len()) == Some(chunk) => same += chunk.len(),
+            None => {
+                let mut started = Sha256::new();
+                started.update(&content[..same]);
+                started.update(chunk);
+                hash = Some(started);
+            }
+        })?;
+        let existing = match hash {
+            None if same == content.len() => return Ok(false),
+            None => sha256(&content[..same]),
+            Some(hash) => hash.finalize().into(),
+        };
+        Ok(file.entry.as_ref().is_none_or(|entry| entry.sha256 != existing))
     }
 
-    /// What becomes of `path`, on disk and not generated by this build; `covers` says whether this build
+    /// [`Previous::edited`], for a file about to be replaced by content known only by its SHA-256 (a file
+    /// written in pieces): equal hashes stand for equal contents.
+    fn edited_given_hash(&self, out: &Path, path: &str, new_sha256: &Sha256Digest, buffer: &mut [u8]) -> Result<bool, WriteError> {
+        let Some(file) = self.on_disk(path) else {
+            return Ok(false);
+        };
+        let existing = hash_file(&out.join(path), buffer)?;
+        Ok(existing != *new_sha256 && file.entry.as_ref().is_none_or(|entry| entry.sha256 != existing))
+    }
+
+    /// What becomes of `file`, on disk and not generated by this build; `covers` says whether this build
     /// covers a blueprint (see [`Generated::new`]).
-    fn leftover(&self, out: &Path, path: &str, covers: impl Fn(&str) -> bool) -> Result<Leftover, WriteError> {
-        match self.entries.get(path) {
+    fn leftover(out: &Path, file: &OnDisk, covers: impl Fn(&str) -> bool, buffer: &mut [u8]) -> Result<Leftover, WriteError> {
+        match &file.entry {
             Some(entry) if covers(&entry.blueprint) => {
-                let content = context("read file", &out.join(path), fs::read(out.join(path)))?;
-                let edited = sha256(&content) != entry.sha256;
-                Ok(Leftover::Removed { content, edited })
+                Ok(Leftover::Removed { edited: hash_file(&out.join(&file.path), buffer)? != entry.sha256 })
             }
-            Some(entry) => Ok(Leftover::Carried(Some(entry.clone()))),
-            None => Ok(Leftover::Carried(None)),
+            entry => Ok(Leftover::Carried(entry.clone())),
         }
     }
 }
 
-/// The manifest's text for these entries.
-fn manifest_text(entries: BTreeMap<String, ManifestEntry>) -> Vec<u8> {
-    let manifest = Manifest { about: MANIFEST_ABOUT.to_owned(), files: entries.into_values().collect() };
-    let mut text = serde_json::to_string_pretty(&manifest).expect("the manifest serializes; please report this");
-    text.push('\n');
-    text.into_bytes()
+/// Hands the file at `path` to `each` a chunk at a time, read into `buffer`.
+fn read_chunks(path: &Path, buffer: &mut [u8], mut each: impl FnMut(&[u8])) -> Result<(), WriteError> {
+    let read = |mut reader: fs::File| -> io::Result<()> {
+        loop {
+            match reader.read(buffer)? {
+                0 => return Ok(()),
+                count => each(&buffer[..count]),
+            }
+        }
+    };
+    context("read file", path, fs::File::open(path).and_then(read))
+}
+
+/// SHA-256 of the file at `path`, read a chunk at a time into `buffer`.
+fn hash_file(path: &Path, buffer: &mut [u8]) -> Result<Sha256Digest, WriteError> {
+    let mut hash = Sha256::new();
+    read_chunks(path, buffer, |chunk| hash.update(chunk))?;
+    Ok(hash.finalize().into())
 }
 
 /// Works out what the output folder `out` must hold after a build that generated `generated`, reading only the
@@ -313,27 +448,33 @@ fn manifest_text(entries: BTreeMap<String, ManifestEntry>) -> Vec<u8> {
 ///
 /// Returns the first file that could not be read, or an unreadable manifest.
 pub fn plan(out: &Path, generated: Generated) -> Result<Plan, WriteError> {
-    let previous = Previous::read(out)?;
+    let manifest = read_if_present(&out.join(MANIFEST))?;
+    let previous = Previous::read(out, manifest.as_deref())?;
+    let mut buffer = vec![0; CHUNK_BYTES];
+    let read = |path: &str| context("read file", &out.join(path), fs::read(out.join(path)));
     let mut files = FileTree::new();
     let mut current = FileTree::new();
-    let mut entries: BTreeMap<String, ManifestEntry> = BTreeMap::new();
-    for path in previous.on_disk.iter().filter(|path| !generated.files.contains_key(*path)) {
-        match previous.leftover(out, path, |blueprint| generated.covers(blueprint))? {
-            Leftover::Carried(entry) => entries.extend(entry.map(|entry| (path.clone(), entry))),
-            Leftover::Removed { content, .. } => {
-                current.insert(path.clone(), content);
+    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+    for file in previous.files.iter().filter(|file| !generated.files.contains_key(&file.path)) {
+        match Previous::leftover(out, file, |blueprint| generated.covers(blueprint), &mut buffer)? {
+            Leftover::Carried(entry) => entries.extend(entry.map(|entry| (file.path.clone(), entry))),
+            Leftover::Removed { .. } => {
+                current.insert(file.path.clone(), read(&file.path)?);
             }
         }
     }
+    let mut names = BlueprintNames::default();
     for (path, (blueprint, content)) in generated.files {
-        if let Some((existing, _)) = previous.existing(out, &path, &content)? {
-            current.insert(path.clone(), existing);
+        if previous.on_disk(&path).is_some() {
+            current.insert(path.clone(), read(&path)?);
         }
-        entries.insert(path.clone(), ManifestEntry { path: path.clone(), blueprint, sha256: sha256(&content) });
+        entries.insert(path.clone(), Entry { blueprint: names.share(&blueprint), sha256: sha256(&content) });
         files.insert(path, content);
     }
-    files.insert(MANIFEST.to_owned(), manifest_text(entries));
-    if let Some(text) = previous.manifest_text {
+    let mut text = Vec::new();
+    write_manifest(&entries, &mut text).expect("writing into memory cannot fail; please report this");
+    files.insert(MANIFEST.to_owned(), text);
+    if let Some(text) = manifest {
         current.insert(MANIFEST.to_owned(), text);
     }
     Ok(Plan { files, current })
@@ -365,9 +506,11 @@ pub struct Staging {
     previous_folder: PathBuf,
     previous: Previous,
     /// The manifest entries of the files written so far, by path.
-    entries: BTreeMap<String, ManifestEntry>,
+    entries: BTreeMap<String, Entry>,
     /// The blueprints whose files were put.
-    blueprints: BTreeSet<String>,
+    blueprints: BlueprintNames,
+    /// Where old files are read a chunk at a time to be compared or hashed.
+    buffer: Vec<u8>,
     /// Files put that someone changed since bucketbridge wrote them.
     edited: Vec<String>,
     /// Folders already created in the staging tree, relative to it, with `/` (compared as text: comparing paths
@@ -406,7 +549,8 @@ impl Staging {
     pub fn begin(out: &Path) -> Result<Staging, WriteError> {
         let (staging, previous_folder) = siblings(out)?;
         recover(out)?;
-        let previous = Previous::read(out)?;
+        // The manifest's text is needed only while it is read: the entries it becomes are a fraction of it.
+        let previous = Previous::read(out, read_if_present(&out.join(MANIFEST))?.as_deref())?;
         remove_if_present(&staging)?;
         remove_if_present(&previous_folder)?;
         context("create folder", &staging, fs::create_dir_all(&staging))?;
@@ -416,7 +560,8 @@ impl Staging {
             previous_folder,
             previous,
             entries: BTreeMap::new(),
-            blueprints: BTreeSet::new(),
+            blueprints: BlueprintNames::default(),
+            buffer: vec![0; CHUNK_BYTES],
             edited: Vec::new(),
             folders: BTreeSet::new(),
             in_pieces: BTreeMap::new(),
@@ -431,7 +576,7 @@ impl Staging {
     ///
     /// The first file-system operation that failed.
     pub fn put(&mut self, blueprint: &str, path: String, content: &[u8]) -> Result<(), WriteError> {
-        let edited = matches!(self.previous.existing(&self.out, &path, content)?, Some((_, true)));
+        let edited = self.previous.edited(&self.out, &path, content, &mut self.buffer)?;
         let target = self.staging.join(&path);
         self.ensure_parent(&path)?;
         context("write file", &target, fs::write(&target, content))?;
@@ -457,8 +602,8 @@ impl Staging {
         context("write file", &target, open.file.write_all(piece))?;
         open.hash.update(piece);
         if last {
-            let hash = lowercase_hex(open.hash.finalize());
-            let edited = self.previous.edited_given_hash(&self.out, path, &hash)?;
+            let hash = open.hash.finalize().into();
+            let edited = self.previous.edited_given_hash(&self.out, path, &hash, &mut self.buffer)?;
             self.record(blueprint, path.to_owned(), hash, edited);
         } else {
             self.in_pieces.insert(path.to_owned(), open);
@@ -467,14 +612,11 @@ impl Staging {
     }
 
     /// Enters a file written into the new tree in its manifest.
-    fn record(&mut self, blueprint: &str, path: String, sha256: String, edited: bool) {
-        if !self.blueprints.contains(blueprint) {
-            self.blueprints.insert(blueprint.to_owned());
-        }
+    fn record(&mut self, blueprint: &str, path: String, sha256: Sha256Digest, edited: bool) {
         if edited {
             self.edited.push(path.clone());
         }
-        self.entries.insert(path.clone(), ManifestEntry { path, blueprint: blueprint.to_owned(), sha256 });
+        self.entries.insert(path, Entry { blueprint: self.blueprints.share(blueprint), sha256 });
     }
 
     /// Completes the new tree and swaps it in for `out`: files on disk that this build did not generate are
@@ -494,21 +636,24 @@ impl Staging {
         let files = self.entries.len();
         let mut removed = Vec::new();
         let mut carried = Vec::new();
-        let leftovers: Vec<String> = self.previous.on_disk.iter().filter(|path| !self.entries.contains_key(*path)).cloned().collect();
-        for path in leftovers {
+        let previous = std::mem::take(&mut self.previous);
+        for file in previous.files {
+            if self.entries.contains_key(&file.path) {
+                continue;
+            }
             let blueprints = &self.blueprints;
-            match self.previous.leftover(&self.out, &path, |blueprint| complete || blueprints.contains(blueprint))? {
+            match Previous::leftover(&self.out, &file, |blueprint| complete || blueprints.contains(blueprint), &mut self.buffer)? {
                 Leftover::Carried(entry) => {
                     if let Some(entry) = entry {
-                        self.entries.insert(path.clone(), entry);
+                        self.entries.insert(file.path.clone(), entry);
                     }
-                    carried.push(path);
+                    carried.push(file.path);
                 }
-                Leftover::Removed { edited, .. } => {
+                Leftover::Removed { edited } => {
                     if edited {
-                        self.edited.push(path.clone());
+                        self.edited.push(file.path.clone());
                     }
-                    removed.push(path);
+                    removed.push(file.path);
                 }
             }
         }
@@ -521,9 +666,15 @@ impl Staging {
             self.ensure_parent(path)?;
             carry(&self.out.join(path), &target)?;
         }
-        // The manifest is written last, so a staging folder that has one is complete.
+        // The manifest is written last, so a staging folder that has one is complete; it is written as it is
+        // serialized, because a 10,000-client manifest is 4 MB of text.
         let manifest = self.staging.join(MANIFEST);
-        context("write file", &manifest, fs::write(&manifest, manifest_text(std::mem::take(&mut self.entries))))?;
+        let written = fs::File::create(&manifest).and_then(|file| {
+            let mut writer = io::BufWriter::with_capacity(CHUNK_BYTES, file);
+            write_manifest(&self.entries, &mut writer)?;
+            writer.flush()
+        });
+        context("write file", &manifest, written)?;
         swap_in(&self.staging, &self.out, &self.previous_folder)?;
         self.finished = true;
         Ok(Written { files, removed, overwritten: std::mem::take(&mut self.edited) })
@@ -698,7 +849,11 @@ fn list(folder: &Path, prefix: &str, paths: &mut Vec<String>) -> Result<(), Writ
         if kind.is_dir() {
             list(&entry.path(), &format!("{prefix}{name}/"), paths)?;
         } else {
-            paths.push(format!("{prefix}{name}"));
+            // Sized exactly: a rebuild keeps every path of a 20,000-file tree while it runs.
+            let mut path = String::with_capacity(prefix.len() + name.len());
+            path.push_str(prefix);
+            path.push_str(&name);
+            paths.push(path);
         }
     }
     Ok(())
@@ -741,7 +896,7 @@ mod tests {
         build_in_pieces(&out, &["ab", "cd", "ef"]).expect("first build");
         assert_eq!(fs::read_to_string(out.join("b/access.md")).expect("written"), "abcdef");
         let manifest = fs::read_to_string(out.join(MANIFEST)).expect("manifest");
-        assert!(manifest.contains(&sha256(b"abcdef")), "{manifest}");
+        assert!(manifest.contains("bef57ec7f53a6d40beb640a780a639c83bc29ac8a9816f1fc6c5c6dcd93c4721"), "{manifest}");
 
         // Rebuilding over an unedited file, with the same or new content, is no edit.
         build_in_pieces(&out, &["ab", "cd", "ef"]).expect("same content");
@@ -760,6 +915,8 @@ mod tests {
     #[test]
     fn a_content_hash_is_lowercase_hex_sha256() {
         // FIPS 180-2's test vector for "abc".
-        assert_eq!(super::sha256(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        let hex = serde_json::to_string(&LowercaseHex(&super::sha256(b"abc"))).expect("serializes");
+        assert_eq!(hex, "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"");
+        assert_eq!(parse_lowercase_hex(&hex[1..65]), Some(super::sha256(b"abc")));
     }
 }

@@ -230,13 +230,25 @@ fn emit_on_threads<S: FileSink>(
     let root = &deployment.name;
     for (module, addresses) in deployment.modules.iter().zip(inputs.terraform) {
         let readme = terraform::readme(deployment, module, &options.terraform, &access, addresses);
-        sink.put(format!("{root}/terraform/{}/README.md", module.name), readme.into_bytes())?;
+        put_document(sink, format!("{root}/terraform/{}/README.md", module.name), readme)?;
     }
     if options.targets.cloudformation {
         let readme = prose::cloudformation_readme(deployment, &inputs.cloudformation, &access);
-        sink.put(format!("{root}/cloudformation/README.md"), readme.into_bytes())?;
+        put_document(sink, format!("{root}/cloudformation/README.md"), readme)?;
     }
     Ok(())
+}
+
+/// Puts `document` at `path`: whole when it fits in one piece of [`PIECE_BYTES`], else in pieces, so that the
+/// tables of a large README are never whole in memory.
+fn put_document<S: FileSink>(sink: &mut S, path: String, document: prose::Document<'_>) -> Result<(), S::Error> {
+    let mut in_pieces = false;
+    let mut failure = None;
+    document.write(PIECE_BYTES, &mut |text, last| {
+        failure = Delivery::of(path.clone(), text, last, &mut in_pieces).into_sink(sink).err();
+        failure.is_none()
+    });
+    failure.map_or(Ok(()), Err)
 }
 
 /// What a scoped thread returned, or its panic, carried on.
@@ -333,10 +345,11 @@ const PARALLEL_EMIT_MIN_RESOURCES: usize = 200;
 /// How many files (or pieces) the emitter threads may have finished that the sink has not taken yet.
 const EMIT_QUEUE_FILES: usize = 8;
 
-/// About how large the pieces of a file put in pieces (`access.md`, a large `main.tf`) are: large enough that a
-/// write costs little per byte, small beside the whole. Unit tests use small pieces, so that their files of a
+/// About how large the pieces of a file put in pieces (`access.md`, a large `main.tf` or README) are: large
+/// enough that a write costs little per byte, small beside the whole, and small enough that the few pieces
+/// queued for the sink stay small beside the model (1 MB pieces kept 10 MB in the queue). Unit tests use small pieces, so that their files of a
 /// few hundred rows or resources come in several.
-pub(crate) const PIECE_BYTES: usize = if cfg!(test) { 4 << 10 } else { 1 << 20 };
+pub(crate) const PIECE_BYTES: usize = if cfg!(test) { 4 << 10 } else { 256 << 10 };
 
 /// The one sentence every generated file starts with, naming the blueprint it came from.
 pub fn header_text(deployment: &Deployment) -> String {
@@ -423,7 +436,11 @@ mod tests {
         let mut sink = PieceCounter::default();
         let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix_batches(deployment), &mut sink, true);
         let in_pieces: Vec<&str> = sink.pieces.keys().map(String::as_str).collect();
-        assert_eq!(in_pieces, ["many/access.md", "many/terraform/owner/main.tf"], "what comes in pieces");
+        assert_eq!(
+            in_pieces,
+            ["many/access.md", "many/cloudformation/README.md", "many/terraform/owner/README.md", "many/terraform/owner/main.tf"],
+            "what comes in pieces"
+        );
         for (path, (count, ended)) in &sink.pieces {
             assert!(*ended, "{path} was never finished");
             assert!(*count >= 10, "{path} came in {count} pieces");

@@ -82,6 +82,82 @@ fn render(name: &str, context: &impl Serialize) -> String {
         .unwrap_or_else(|error| panic!("internal error: template {name} does not render ({error:?}); please report this"))
 }
 
+/// The rows of a large table, written on demand: each call appends the next row, and returns `false` once
+/// there is none left.
+pub type Rows<'a> = Box<dyn FnMut(&mut String) -> bool + 'a>;
+
+/// A rows function over `items`, each written by `row`.
+fn rows<'a, T: 'a>(items: impl IntoIterator<Item = T, IntoIter: 'a>, row: impl Fn(&mut String, T) + 'a) -> Rows<'a> {
+    let mut items = items.into_iter();
+    Box::new(move |out| items.next().map(|item| row(out, item)).is_some())
+}
+
+/// A document placed by a template, with its large tables left out until it is written: a 10,000-client
+/// module README is 4 MB, nearly all of it two tables, which tera would copy into its context and again into
+/// its output. The tables' rows are written only as [`Document::write`] hands the document on, in pieces.
+pub struct Document<'a> {
+    /// The template's text in order, each part but the last followed by the rows of a table.
+    parts: Vec<(String, Option<Rows<'a>>)>,
+}
+
+impl<'a> Document<'a> {
+    /// Renders the template `name` over the context `context` makes, in which each of the `tables`, in the
+    /// order the template places them, is the text `context` is given for it: a marker, where its rows go.
+    fn render<C: Serialize>(name: &str, context: impl Fn(&dyn Fn(usize) -> String) -> C, tables: Vec<Rows<'a>>) -> Document<'a> {
+        // A marker is text no template writes; should the blueprint's own text hold one, it would be taken for
+        // a table, so the document is rendered again with other markers until each marker is found once.
+        for attempt in 0.. {
+            let prefix = format!("\u{1}bucketbridge table {attempt}:");
+            let marker = |index: usize| format!("{prefix}{index}\u{1}");
+            let text = render(name, &context(&marker));
+            if text.matches(&prefix).count() != tables.len() {
+                continue;
+            }
+            let mut parts = Vec::with_capacity(tables.len() + 1);
+            let mut rest = text.as_str();
+            for (index, table) in tables.into_iter().enumerate() {
+                let Some((before, after)) = rest.split_once(&marker(index)) else {
+                    panic!("internal error: template {name} does not place table {index} in order; please report this")
+                };
+                parts.push((before.to_owned(), Some(table)));
+                rest = after;
+            }
+            parts.push((rest.to_owned(), None));
+            return Document { parts };
+        }
+        unreachable!("some attempt's markers are in no blueprint")
+    }
+
+    /// Hands the document to `put` in pieces of about `piece_bytes` (text, and whether it is the last piece),
+    /// in order; `false` as soon as `put` returns `false`.
+    pub fn write(self, piece_bytes: usize, put: &mut dyn FnMut(String, bool) -> bool) -> bool {
+        let piece = || String::with_capacity(piece_bytes.saturating_add(piece_bytes / 4).min(1 << 24));
+        let mut text = piece();
+        for (placed, rows) in self.parts {
+            text.push_str(&placed);
+            drop(placed);
+            if let Some(mut rows) = rows {
+                while rows(&mut text) {
+                    if text.len() >= piece_bytes && !put(std::mem::replace(&mut text, piece()), false) {
+                        return false;
+                    }
+                }
+            }
+        }
+        put(text, true)
+    }
+
+    /// The whole document.
+    pub fn into_string(self) -> String {
+        let mut whole = String::new();
+        self.write(usize::MAX, &mut |text, _| {
+            whole.push_str(&text);
+            true
+        });
+        whole
+    }
+}
+
 /// A policy document as pretty JSON, for Markdown code blocks.
 pub fn policy_json(document: &PolicyDocument, resolver: Option<&Resolver<'_>>) -> String {
     let json = match resolver {
@@ -268,7 +344,7 @@ struct ManualStepContext<'a> {
     document: String,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct NextStepContext<'a> {
     text: &'a str,
     commands: String,
@@ -304,7 +380,7 @@ pub struct ReferenceRow {
     /// First column.
     pub name: String,
     /// Second column.
-    pub kind: String,
+    pub kind: &'static str,
 }
 
 /// A requirement or provider row.
@@ -348,8 +424,19 @@ struct TerraformReferenceContext {
 }
 
 /// `README.md` of a Terraform module.
-pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &TerraformReference, usage: String, access: &str) -> String {
-    let context = ModuleReadmeContext {
+pub fn terraform_readme<'a>(
+    deployment: &'a Deployment,
+    module: &'a Module,
+    reference: TerraformReference,
+    usage: String,
+    access: &'a str,
+) -> Document<'a> {
+    let TerraformReference { requirements, providers, resources, outputs } = reference;
+    let tables = vec![
+        rows(resources, |out, row| push_row(out, &[&row.name, row.kind])),
+        rows(outputs, |out, row| push_row(out, &[&row.name, &row.description])),
+    ];
+    let context = |table: &dyn Fn(usize) -> String| ModuleReadmeContext {
         header: crate::emit::markdown_comment_header(deployment),
         module: &module.name,
         description: &module.description,
@@ -367,7 +454,7 @@ pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &Te
             }
         },
         usage_language: "hcl",
-        usage,
+        usage: usage.clone(),
         notes: module.notes.iter().map(|note| NoteContext { title: &note.title, text: &note.text }).collect(),
         manual_steps: manual_steps(module),
         access,
@@ -375,14 +462,14 @@ pub fn terraform_readme(deployment: &Deployment, module: &Module, reference: &Te
         reference: render(
             "terraform-reference.md",
             &TerraformReferenceContext {
-                requirements: table_rows(reference.requirements.iter().map(|row| (row.name.as_str(), row.version.as_str()))),
-                providers: table_rows(reference.providers.iter().map(|row| (row.name.as_str(), row.version.as_str()))),
-                resources: table_rows(reference.resources.iter().map(|row| (row.name.as_str(), row.kind.as_str()))),
-                outputs: table_rows(reference.outputs.iter().map(|row| (row.name.as_str(), row.description.as_str()))),
+                requirements: table_rows(requirements.iter().map(|row| (row.name.as_str(), row.version.as_str()))),
+                providers: table_rows(providers.iter().map(|row| (row.name.as_str(), row.version.as_str()))),
+                resources: table(0),
+                outputs: table(1),
             },
         ),
     };
-    render("module-readme.md", &context)
+    Document::render("module-readme.md", context, tables)
 }
 
 fn manual_steps(module: &Module) -> Vec<ManualStepContext<'_>> {
@@ -398,7 +485,7 @@ fn manual_steps(module: &Module) -> Vec<ManualStepContext<'_>> {
         .collect()
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct TemplateContext<'a> {
     file: String,
     description: String,
@@ -407,14 +494,15 @@ struct TemplateContext<'a> {
     deploy_command: String,
     /// Whether the template is over CloudFormation's inline body limit, so it must be deployed through S3.
     through_s3: bool,
-    /// The rows of the outputs table: with each output's stack file when the module is split.
+    /// Where the rows of the outputs table go (see [`Document`]): with each output's stack file when the
+    /// module is split.
     outputs: String,
     next_steps: Vec<NextStepContext<'a>>,
     /// For a module split into several stacks: how, and in which order to deploy and delete them.
     split: Option<SplitContext>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct SplitContext {
     last_file: String,
     count: usize,
@@ -426,7 +514,7 @@ struct SplitContext {
     delete_commands: String,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct StackRow {
     number: usize,
     stack: String,
@@ -492,8 +580,9 @@ struct CloudFormationReadmeContext<'a> {
 
 /// `README.md` of the CloudFormation folder: one section per module, with the stacks of each (`stacks` holds
 /// every module's templates, in module order, as [`crate::emit::cloudformation::emit_each`] made them).
-pub fn cloudformation_readme(deployment: &Deployment, stacks: &[Vec<Stack>], access: &str) -> String {
-    let templates = deployment
+pub fn cloudformation_readme<'a>(deployment: &'a Deployment, stacks: &'a [Vec<Stack>], access: &'a str) -> Document<'a> {
+    let mut tables = Vec::with_capacity(deployment.modules.len());
+    let templates: Vec<TemplateContext<'_>> = deployment
         .modules
         .iter()
         .zip(stacks)
@@ -503,18 +592,17 @@ pub fn cloudformation_readme(deployment: &Deployment, stacks: &[Vec<Stack>], acc
             // Which stack holds each output, found once: a split module has outputs per client.
             let holder: std::collections::BTreeMap<&str, &Stack> =
                 stacks.iter().flat_map(|stack| stack.outputs.iter().map(move |output| (output.as_str(), stack))).collect();
-            let file_of = |id: &str| holder.get(id).copied().unwrap_or(first);
             // The outputs table, with each output's stack file when the module is split.
-            let mut outputs = String::new();
-            for output in &module.outputs {
+            let split = stacks.len() > 1;
+            tables.push(rows(&module.outputs, move |out, output| {
                 let name = output_id(&output.words);
-                let stack = file_of(&name);
+                let stack = holder.get(name.as_str()).copied().unwrap_or(first);
                 let export = format!("{}-{name}", stack.stack_name);
-                match stacks.len() {
-                    1 => push_row(&mut outputs, &[&name, &export, &output.description]),
-                    _ => push_row(&mut outputs, &[&name, &stack.file, &export, &output.description]),
+                match split {
+                    false => push_row(out, &[&name, &export, &output.description]),
+                    true => push_row(out, &[&name, &stack.file, &export, &output.description]),
                 }
-            }
+            }));
             let split = (stacks.len() > 1).then(|| {
                 let delete = |stack: &Stack| {
                     let region = region.map(|region| format!(" --region {region}")).unwrap_or_default();
@@ -561,21 +649,25 @@ pub fn cloudformation_readme(deployment: &Deployment, stacks: &[Vec<Stack>], acc
                 region: module.region.clone(),
                 deploy_command: stacks.iter().map(|stack| deploy_command(stack, region)).collect::<Vec<_>>().join("\n"),
                 through_s3: stacks.iter().any(through_s3),
-                outputs,
+                outputs: String::new(),
                 next_steps: next_steps(module),
                 split,
             }
         })
         .collect();
-    let context = CloudFormationReadmeContext {
+    let context = |table: &dyn Fn(usize) -> String| CloudFormationReadmeContext {
         header: crate::emit::markdown_comment_header(deployment),
         blueprint: &deployment.name,
         source: &deployment.source,
         scenario: deployment.scenario,
-        templates,
+        templates: templates
+            .iter()
+            .enumerate()
+            .map(|(index, template)| TemplateContext { outputs: table(index), ..template.clone() })
+            .collect(),
         access,
     };
-    render("cloudformation-readme.md", &context)
+    Document::render("cloudformation-readme.md", context, tables)
 }
 
 #[cfg(test)]
@@ -586,6 +678,25 @@ mod tests {
     fn table_cells_cannot_break_the_table() {
         let escaped = escape_table_cell(&tera::Value::String("a|b\nc".into()), &Default::default()).expect("strings escape");
         assert_eq!(escaped, tera::Value::String("a\\|b c".into()));
+    }
+
+    #[test]
+    fn a_marker_in_the_placed_text_is_not_taken_for_a_table() {
+        let first_marker = "\u{1}bucketbridge table 0:0\u{1}";
+        let document = Document::render(
+            "terraform-reference.md",
+            |table| TerraformReferenceContext {
+                requirements: first_marker.to_owned(),
+                providers: String::new(),
+                resources: table(0),
+                outputs: table(1),
+            },
+            vec![rows(["| r |\n"], |out, row| out.push_str(row)), rows(["| o |\n"], |out, row| out.push_str(row))],
+        );
+        let text = document.into_string();
+        assert!(text.starts_with(&format!("## Requirements\n\n| Name | Version |\n|------|---------|\n{first_marker}\n")), "{text}");
+        assert!(text.contains("|------|------|\n| r |\n\n## Inputs"), "{text}");
+        assert!(text.ends_with("|-------------|\n| o |\n"), "{text}");
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub fn check_version_constraint(constraint: &str) -> Result<(), String> {
 /// The files of one module, as (file name, content) pairs: `README.md` first, then the `.tf` files by name.
 pub fn emit(deployment: &Deployment, module: &Module, options: &Options, access: &str) -> Vec<(&'static str, String)> {
     let (files, addresses) = tf_files(deployment, module, options);
-    let readme = readme(deployment, module, options, access, addresses);
+    let readme = readme(deployment, module, options, access, addresses).into_string();
     let mut all = Vec::with_capacity(files.len() + 1);
     all.push(("README.md", readme));
     all.extend(files);
@@ -153,8 +153,15 @@ pub fn tf_files_each(
     Some(Addresses(main.addresses))
 }
 
-/// The module's `README.md` alone, as [`emit`] writes it, from the [`Addresses`] of its `.tf` files.
-pub fn readme(deployment: &Deployment, module: &Module, options: &Options, access: &str, addresses: Addresses) -> String {
+/// The module's `README.md` alone, as [`emit`] writes it, from the [`Addresses`] of its `.tf` files, to be
+/// written out as a [`prose::Document`].
+pub fn readme<'a>(
+    deployment: &'a Deployment,
+    module: &'a Module,
+    options: &Options,
+    access: &'a str,
+    addresses: Addresses,
+) -> prose::Document<'a> {
     let Addresses(mut addresses) = addresses;
     addresses.sort_by(|a, b| a.name.cmp(&b.name));
     let reference = TerraformReference {
@@ -174,7 +181,7 @@ pub fn readme(deployment: &Deployment, module: &Module, options: &Options, acces
     usage.open("module", &[&format!("{}_{}", snake_of(&deployment.name), snake_of(&module.name))], None);
     usage.string("source", &format!("./generated/{}/terraform/{}", deployment.name, module.name));
     usage.close();
-    prose::terraform_readme(deployment, module, &reference, usage.finish().trim_end().to_owned(), access)
+    prose::terraform_readme(deployment, module, reference, usage.finish().trim_end().to_owned(), access)
 }
 
 /// `main.tf` under construction.
@@ -192,7 +199,7 @@ impl MainFile {
             "data" => (format!("data.{resource_type}.{label}"), "data source"),
             _ => (format!("{resource_type}.{label}"), "resource"),
         };
-        self.addresses.push(ReferenceRow { name, kind: kind.to_owned() });
+        self.addresses.push(ReferenceRow { name, kind });
         self.writer.open(identifier, &[resource_type, label], comment);
     }
 
@@ -541,7 +548,7 @@ mod tests {
                 assert_eq!(first, "README.md");
                 let (files, addresses) = tf_files(&deployment, module, &options);
                 assert_eq!(files, all, "{name} {}", module.name);
-                assert_eq!(readme(&deployment, module, &options, "access", addresses), readme_text, "{name} {}", module.name);
+                assert_eq!(readme(&deployment, module, &options, "access", addresses).into_string(), readme_text, "{name} {}", module.name);
             }
         }
     }

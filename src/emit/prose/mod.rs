@@ -132,7 +132,9 @@ impl<'a> Document<'a> {
     /// in order; `false` as soon as `put` returns `false`.
     pub fn write(self, piece_bytes: usize, put: &mut dyn FnMut(String, bool) -> bool) -> bool {
         let piece = || String::with_capacity(piece_bytes.saturating_add(piece_bytes / 4).min(1 << 24));
-        let mut text = piece();
+        // The first piece grows as it fills: most documents are a few kilobytes, and a piece's worth for each
+        // of them showed in a small build's peak memory.
+        let mut text = String::new();
         for (placed, rows) in self.parts {
             text.push_str(&placed);
             drop(placed);

@@ -347,8 +347,8 @@ const EMIT_QUEUE_FILES: usize = 8;
 
 /// About how large the pieces of a file put in pieces (`access.md`, a large `main.tf` or README) are: large
 /// enough that a write costs little per byte, small beside the whole, and small enough that the few pieces
-/// queued for the sink stay small beside the model (1 MB pieces kept 10 MB in the queue). Unit tests use small pieces, so that their files of a
-/// few hundred rows or resources come in several.
+/// queued for the sink stay small beside the model (1 MB pieces kept 10 MB in the queue). Unit tests use small
+/// pieces, so that their files of a few hundred rows or resources come in several.
 pub(crate) const PIECE_BYTES: usize = if cfg!(test) { 4 << 10 } else { 256 << 10 };
 
 /// The one sentence every generated file starts with, naming the blueprint it came from.

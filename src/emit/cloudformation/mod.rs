@@ -933,8 +933,8 @@ mod tests {
         crate::model::build(&blueprint)
     }
 
-    /// The partition adds up the bytes of each entry; they must add up to the template CloudFormation receives, or
-    /// a stack could pass the partition and still be over the limit.
+    /// The cut adds up the bytes of each entry; they must add up to the template CloudFormation receives, or a
+    /// stack could pass the cut and still be over the limit.
     #[test]
     fn entry_sizes_add_up_to_the_template() {
         let examples = [

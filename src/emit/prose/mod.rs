@@ -594,18 +594,18 @@ pub fn cloudformation_readme<'a>(deployment: &'a Deployment, stacks: &'a [Vec<St
             // Which stack holds each output, found once: a split module has outputs per client.
             let holder: std::collections::BTreeMap<&str, &Stack> =
                 stacks.iter().flat_map(|stack| stack.outputs.iter().map(move |output| (output.as_str(), stack))).collect();
+            let is_split = stacks.len() > 1;
             // The outputs table, with each output's stack file when the module is split.
-            let split = stacks.len() > 1;
             tables.push(rows(&module.outputs, move |out, output| {
                 let name = output_id(&output.words);
                 let stack = holder.get(name.as_str()).copied().unwrap_or(first);
                 let export = format!("{}-{name}", stack.stack_name);
-                match split {
+                match is_split {
                     false => push_row(out, &[&name, &export, &output.description]),
                     true => push_row(out, &[&name, &stack.file, &export, &output.description]),
                 }
             }));
-            let split = (stacks.len() > 1).then(|| {
+            let split = is_split.then(|| {
                 let delete = |stack: &Stack| {
                     let region = region.map(|region| format!(" --region {region}")).unwrap_or_default();
                     format!(

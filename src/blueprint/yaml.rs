@@ -682,20 +682,17 @@ impl Builder {
         }
         // `node` is a key. What is wrong with it is found first and reported after, because the diagnostics need
         // the mapping's path, which is worth building only for a key that is wrong.
-        let (mut merge_key, mut first_line, mut non_scalar) = (false, None, false);
-        match &node.value {
-            NodeValue::Scalar(key) => {
-                merge_key = key.style == ScalarStyle::Plain && key.text == "<<";
-                match seen.get(&key.text) {
-                    Some(line) => first_line = Some(*line),
-                    None => {
-                        seen.insert(key.text.clone(), node.location.line);
-                    }
+        let (mut merge_key, mut first_line) = (false, None);
+        if let NodeValue::Scalar(key) = &node.value {
+            merge_key = key.style == ScalarStyle::Plain && key.text == "<<";
+            match seen.get(&key.text) {
+                Some(line) => first_line = Some(*line),
+                None => {
+                    seen.insert(key.text.clone(), node.location.line);
                 }
             }
-            _ => non_scalar = true,
         }
-        if merge_key || first_line.is_some() || non_scalar {
+        if merge_key || first_line.is_some() || node.as_scalar().is_none() {
             self.report_key(&node, merge_key, first_line);
         }
         if let Some(Frame { kind: FrameKind::Mapping { pending_key, .. }, .. }) = self.stack.last_mut() {

@@ -124,9 +124,9 @@ pub type MatrixBatches<'a> = dyn FnMut(Matrix) -> bool + 'a;
 /// fixed but of no meaning (a sink that needs sorted paths sorts them). `matrix` computes the access matrix
 /// and hands it over in batches of rows ([`MatrixBatches`]).
 ///
-/// Only `access.md` and the READMEs need the matrix, so for a large deployment it is computed on one thread
-/// while the other emits the Terraform files, the CloudFormation templates and the handoffs (a deployment
-/// of 200 model resources or more); the READMEs come last. Each batch of rows is written into `access.md` and
+/// Only `access.md` and the READMEs need the matrix, so for a large deployment (200 model resources or more)
+/// it is computed on one thread while a second emits the CloudFormation templates and the Terraform files and a
+/// third the handoffs; the READMEs come last. Each batch of rows is written into `access.md` and
 /// dropped, and a large `access.md` goes to the sink in pieces ([`FileSink::put_piece`]): a 10,000-client
 /// matrix and its table are tens of megabytes each that would otherwise be alive while every other file is
 /// built.
@@ -183,7 +183,7 @@ struct ReadmeInputs {
     cloudformation: Vec<Vec<cloudformation::Stack>>,
 }
 
-/// [`emit_to`], on two threads or on this one.
+/// [`emit_to`], on three threads or on this one.
 fn emit_on_threads<S: FileSink>(
     deployment: &Deployment,
     options: &Options,
@@ -192,20 +192,24 @@ fn emit_on_threads<S: FileSink>(
     parallel: bool,
 ) -> Result<(), S::Error> {
     let access_documents = |put: &mut Put<'_>| matrix_documents(deployment, matrix, put);
-    let other_files = |put: &mut Put<'_>| files_without_matrix(deployment, options, put);
-    let (access, inputs) = if parallel {
+    let module_files = |put: &mut Put<'_>| files_of_modules(deployment, options, put);
+    let handoff_files = |put: &mut Put<'_>| files_of_handoffs(deployment, put);
+    let (access, inputs, handoffs) = if parallel {
         // Each thread hands its files over a short queue to this one, the only one that touches the sink, so
         // at most a few files are in flight. A sink error ends the queue, and each thread stops at its next
-        // file.
+        // file. The handoffs have a thread of their own although they are the least work: they are two thirds
+        // of the files, and creating a file is most of what the sink does, so coming beside the rest rather
+        // than after it they keep the sink's work spread over the whole build instead of left at its end.
         let results = std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel::<Delivery>(EMIT_QUEUE_FILES);
-            let matrix_sender = sender.clone();
+            let (matrix_sender, handoff_sender) = (sender.clone(), sender.clone());
             let access = scope.spawn(move || access_documents(&mut |delivery| matrix_sender.send(delivery).is_ok()));
-            let inputs = scope.spawn(move || other_files(&mut |delivery| sender.send(delivery).is_ok()));
+            let handoffs = scope.spawn(move || handoff_files(&mut |delivery| handoff_sender.send(delivery).is_ok()));
+            let inputs = scope.spawn(move || module_files(&mut |delivery| sender.send(delivery).is_ok()));
             for delivery in receiver {
                 delivery.into_sink(sink)?;
             }
-            Ok((rejoin(access.join()), rejoin(inputs.join())))
+            Ok((rejoin(access.join()), rejoin(inputs.join()), rejoin(handoffs.join())))
         });
         results?
     } else {
@@ -217,14 +221,15 @@ fn emit_on_threads<S: FileSink>(
             failure.is_none()
         };
         let access = access_documents(&mut put);
-        let inputs = other_files(&mut put);
+        let inputs = module_files(&mut put);
+        let handoffs = handoff_files(&mut put);
         if let Some(error) = failure {
             return Err(error);
         }
-        (access, inputs)
+        (access, inputs, handoffs)
     };
-    // Both halves ran to the end, or the sink's error was returned above.
-    let (Some(access), Some(inputs)) = (access, inputs) else {
+    // Every emitter ran to the end, or the sink's error was returned above.
+    let (Some(access), Some(inputs), Some(())) = (access, inputs, handoffs) else {
         panic!("internal error: an emitter stopped without a sink error; please report this")
     };
     let root = &deployment.name;
@@ -302,21 +307,14 @@ fn matrix_documents(deployment: &Deployment, matrix: impl FnOnce(&mut MatrixBatc
     put(Delivery::of(path, access_md, true, &mut in_pieces)).then_some(access)
 }
 
-/// Puts every file that does not need the access matrix: the `.tf` files, the CloudFormation templates and the
-/// handoffs, and returns what the READMEs need of them. `None` when the sink failed.
-fn files_without_matrix(deployment: &Deployment, options: &Options, put: &mut Put<'_>) -> Option<ReadmeInputs> {
+/// Puts the files of each module that do not need the access matrix, the `.tf` files and the CloudFormation
+/// templates, and returns what the READMEs need of them. `None` when the sink failed.
+///
+/// The templates come first: a split module is planned (every resource translated once to learn what later
+/// stacks import) before its first template is complete, work that, on a thread of its own, needs no sink.
+fn files_of_modules(deployment: &Deployment, options: &Options, put: &mut Put<'_>) -> Option<ReadmeInputs> {
     let root = &deployment.name;
     let mut inputs = ReadmeInputs { terraform: Vec::new(), cloudformation: Vec::new() };
-    if options.targets.terraform {
-        for module in &deployment.modules {
-            // Whether the .tf file under way went in pieces: one that comes at once goes whole.
-            let mut in_pieces = false;
-            let addresses = terraform::tf_files_each(deployment, module, &options.terraform, &mut |file, text, last| {
-                put(Delivery::of(format!("{root}/terraform/{}/{file}", module.name), text, last, &mut in_pieces))
-            })?;
-            inputs.terraform.push(addresses);
-        }
-    }
     if options.targets.cloudformation {
         for module in &deployment.modules {
             let mut stacks = Vec::new();
@@ -330,12 +328,28 @@ fn files_without_matrix(deployment: &Deployment, options: &Options, put: &mut Pu
             inputs.cloudformation.push(stacks);
         }
     }
+    if options.targets.terraform {
+        for module in &deployment.modules {
+            // Whether the .tf file under way went in pieces: one that comes at once goes whole.
+            let mut in_pieces = false;
+            let addresses = terraform::tf_files_each(deployment, module, &options.terraform, &mut |file, text, last| {
+                put(Delivery::of(format!("{root}/terraform/{}/{file}", module.name), text, last, &mut in_pieces))
+            })?;
+            inputs.terraform.push(addresses);
+        }
+    }
+    Some(inputs)
+}
+
+/// Puts every handoff's two documents. `None` when the sink failed.
+fn files_of_handoffs(deployment: &Deployment, put: &mut Put<'_>) -> Option<()> {
+    let root = &deployment.name;
     for handoff in &deployment.handoffs {
         let folder = format!("{root}/handoff/{}", handoff.folder);
         put(Delivery::File(format!("{folder}/HANDOFF.md"), prose::handoff_markdown(deployment, handoff))).then_some(())?;
         put(Delivery::File(format!("{folder}/handoff.json"), prose::handoff_json(deployment, handoff))).then_some(())?;
     }
-    Some(inputs)
+    Some(())
 }
 
 /// Below this many model resources a deployment is emitted on one thread: the shipped examples (up to 23
@@ -371,7 +385,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn two_emitter_threads_give_the_files_one_thread_gives() {
+    fn emitter_threads_give_the_files_one_thread_gives() {
         let compiled = many_clients(120, |index| format!("capabilities: [upload, browse], prefix: c{index}/"));
         let deployment = &compiled.deployment;
         let resources: usize = deployment.modules.iter().map(|module| module.resources.len()).sum();
@@ -380,7 +394,7 @@ mod tests {
         let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix_batches(deployment), &mut threads, true);
         let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix_batches(deployment), &mut one, false);
         assert_eq!(threads.len(), compiled.files.len());
-        assert!(threads == one, "the files differ between one and two emitter threads");
+        assert!(threads == one, "the files differ between one and three emitter threads");
     }
 
     /// An external-handoff blueprint `many` with `count` clients, each with the access `access` gives it, compiled.

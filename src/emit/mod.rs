@@ -183,7 +183,7 @@ struct ReadmeInputs {
     cloudformation: Vec<Vec<cloudformation::Stack>>,
 }
 
-/// [`emit_to`], on three threads or on this one.
+/// [`emit_to`], on three emitting threads beside this one, which writes, or on this one alone.
 fn emit_on_threads<S: FileSink>(
     deployment: &Deployment,
     options: &Options,

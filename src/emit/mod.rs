@@ -165,6 +165,13 @@ impl Delivery {
         }
     }
 
+    /// The bytes of text it carries.
+    fn len(&self) -> usize {
+        match self {
+            Delivery::File(_, text) | Delivery::Piece { piece: text, .. } => text.len(),
+        }
+    }
+
     fn into_sink<S: FileSink>(self, sink: &mut S) -> Result<(), S::Error> {
         match self {
             Delivery::File(path, content) => sink.put(path, content.into_bytes()),
@@ -200,14 +207,20 @@ fn emit_on_threads<S: FileSink>(
         // file. The handoffs have a thread of their own although they are the least work: they are two thirds
         // of the files, and creating a file is most of what the sink does, so coming beside the rest rather
         // than after it they keep the sink's work spread over the whole build instead of left at its end.
+        //
+        // Files go over the queue in batches of about `EMIT_BATCH_BYTES`: a handoff document is a few kilobytes,
+        // and one send for each of 20,000 of them had the writer and the handoff thread waking each other (in
+        // futex calls and context switches) for every file.
         let results = std::thread::scope(|scope| {
-            let (sender, receiver) = std::sync::mpsc::sync_channel::<Delivery>(EMIT_QUEUE_FILES);
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Delivery>>(EMIT_QUEUE_BATCHES);
             let (matrix_sender, handoff_sender) = (sender.clone(), sender.clone());
-            let access = scope.spawn(move || access_documents(&mut |delivery| matrix_sender.send(delivery).is_ok()));
-            let handoffs = scope.spawn(move || handoff_files(&mut |delivery| handoff_sender.send(delivery).is_ok()));
-            let inputs = scope.spawn(move || module_files(&mut |delivery| sender.send(delivery).is_ok()));
-            for delivery in receiver {
-                delivery.into_sink(sink)?;
+            let access = scope.spawn(move || Batches::new(matrix_sender).around(access_documents));
+            let handoffs = scope.spawn(move || Batches::new(handoff_sender).around(handoff_files));
+            let inputs = scope.spawn(move || Batches::new(sender).around(module_files));
+            for batch in receiver {
+                for delivery in batch {
+                    delivery.into_sink(sink)?;
+                }
             }
             Ok((rejoin(access.join()), rejoin(inputs.join()), rejoin(handoffs.join())))
         });
@@ -254,6 +267,40 @@ fn put_document<S: FileSink>(sink: &mut S, path: String, document: prose::Docume
         failure.is_none()
     });
     failure.map_or(Ok(()), Err)
+}
+
+/// One emitting thread's end of the queue to the sink: deliveries gathered until they hold about
+/// [`EMIT_BATCH_BYTES`], then sent together, in the order they came.
+struct Batches {
+    sender: std::sync::mpsc::SyncSender<Vec<Delivery>>,
+    batch: Vec<Delivery>,
+    bytes: usize,
+}
+
+impl Batches {
+    fn new(sender: std::sync::mpsc::SyncSender<Vec<Delivery>>) -> Batches {
+        Batches { sender, batch: Vec::new(), bytes: 0 }
+    }
+
+    /// Runs `emitter` with this queue as its `put`, and sends what is left in the last batch when it ends.
+    /// A failed send means the sink failed, and the writing thread returns its error.
+    fn around<T>(mut self, emitter: impl FnOnce(&mut Put<'_>) -> Option<T>) -> Option<T> {
+        let emitted = emitter(&mut |delivery| self.put(delivery));
+        let sent = self.send();
+        emitted.filter(|_| sent)
+    }
+
+    fn put(&mut self, delivery: Delivery) -> bool {
+        self.bytes += delivery.len();
+        self.batch.push(delivery);
+        self.bytes < EMIT_BATCH_BYTES || self.send()
+    }
+
+    fn send(&mut self) -> bool {
+        self.bytes = 0;
+        let batch = std::mem::take(&mut self.batch);
+        batch.is_empty() || self.sender.send(batch).is_ok()
+    }
 }
 
 /// What a scoped thread returned, or its panic, carried on.
@@ -356,8 +403,13 @@ fn files_of_handoffs(deployment: &Deployment, put: &mut Put<'_>) -> Option<()> {
 /// resources) take milliseconds, less than starting threads would save.
 const PARALLEL_EMIT_MIN_RESOURCES: usize = 200;
 
-/// How many files (or pieces) the emitter threads may have finished that the sink has not taken yet.
-const EMIT_QUEUE_FILES: usize = 8;
+/// How many batches of files (or pieces) the emitter threads may have finished that the sink has not taken yet.
+const EMIT_QUEUE_BATCHES: usize = 8;
+
+/// About how many bytes of files an emitting thread gathers before it sends them to the sink: some twenty
+/// handoff documents, while a template or a piece (larger) goes alone, so that a full queue holds at most half
+/// a megabyte more than it did with one file to a send.
+const EMIT_BATCH_BYTES: usize = 64 << 10;
 
 /// About how large the pieces of a file put in pieces (`access.md`, a large `main.tf` or README) are: large
 /// enough that a write costs little per byte, small beside the whole, and small enough that the few pieces

@@ -146,20 +146,47 @@ pub fn compile_into<S: FileSink>(source: &str, text: &str, options: &Options, si
         Err(diagnostics)
     };
     let mut sink = WithinLimits { sink, limits: Some(limits) };
-    // The documents print each cell's outcome and reason, never the requests behind it. The emitters compute
-    // the matrix when they need it, beside the files that do not.
-    let deployment_ref = &deployment;
-    let matrix = move |take: &mut emit::MatrixBatches<'_>| {
-        explain::PathMatrix::new(deployment_ref, explain::Columns::Capabilities, explain::Evidence::Outcomes)
-            .and_then(|paths| paths.batches(take))
-            .unwrap_or_else(|error| {
-                panic!("internal error: the access matrix of {source} cannot be computed ({error}); please report this")
-            })
-    };
-    emit::emit_to(&deployment, options, matrix, &mut sink)?;
+    let matrix = DeploymentMatrix::new(source, &deployment);
+    emit::emit_to(&deployment, options, &matrix, &mut sink)?;
     // Every deployment has files, so the check has run; a deployment with none must not skip it either.
     sink.admit()?;
     Ok(Emitted { deployment, warnings })
+}
+
+/// The access matrix of a deployment as the emitters take it ([`emit::MatrixSource`]): computed when they
+/// first ask for it, beside the files that do not need it, and printing each cell's outcome and reason, never the
+/// requests behind it.
+pub(crate) struct DeploymentMatrix<'d> {
+    /// The blueprint's name for messages.
+    source: &'d str,
+    deployment: &'d model::Deployment,
+    shared: std::sync::OnceLock<explain::SharedBatches<'d>>,
+}
+
+impl<'d> DeploymentMatrix<'d> {
+    pub(crate) fn new(source: &'d str, deployment: &'d model::Deployment) -> DeploymentMatrix<'d> {
+        DeploymentMatrix { source, deployment, shared: std::sync::OnceLock::new() }
+    }
+
+    fn broken(&self, error: &explain::ExplainError) -> ! {
+        panic!("internal error: the access matrix of {} cannot be computed ({error}); please report this", self.source)
+    }
+}
+
+impl emit::MatrixSource for DeploymentMatrix<'_> {
+    fn batches(&self, take: &mut emit::MatrixBatches<'_>) {
+        let shared = self.shared.get_or_init(|| {
+            let paths = explain::PathMatrix::new(self.deployment, explain::Columns::Capabilities, explain::Evidence::Outcomes);
+            explain::SharedBatches::new(paths.unwrap_or_else(|error| self.broken(&error)))
+        });
+        shared.batches(take).unwrap_or_else(|error| self.broken(&error));
+    }
+
+    fn help(&self) {
+        if let Some(shared) = self.shared.get() {
+            shared.help();
+        }
+    }
 }
 
 /// The sink of [`compile_into`]: files reach `sink` only once the model's policies are known to fit AWS's

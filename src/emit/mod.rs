@@ -116,17 +116,30 @@ impl FileSink for Discard {
 
 /// The access matrix in batches of rows, handed one at a time to `take`, which returns `false` to stop: each
 /// batch a [`Matrix`] with the same blueprint and columns and the next rows in order (the first may have none),
-/// so that a 10,000-client matrix is never whole in memory. A function that does so is what [`emit_to`] takes.
+/// so that a 10,000-client matrix is never whole in memory.
 pub type MatrixBatches<'a> = dyn FnMut(Matrix) -> bool + 'a;
+
+/// The access matrix as [`emit_to`] takes it: handed over in batches on the thread that writes `access.md`,
+/// and evaluated ahead of that by threads that are done with their own files.
+pub trait MatrixSource: Sync {
+    /// Hands the matrix to `take` in batches of rows, in order ([`MatrixBatches`]).
+    fn batches(&self, take: &mut MatrixBatches<'_>);
+
+    /// Evaluates batches ahead of those handed over until none is left, for a thread with nothing else to do;
+    /// returns at once when the handing over has not begun or has ended.
+    fn help(&self);
+}
 
 /// Emits every file of one deployment under `<deployment name>/` into `sink`, with its access matrix in
 /// `access.md` and in each module README, each file as soon as it is complete, in an order that is
 /// fixed but of no meaning (a sink that needs sorted paths sorts them). `matrix` computes the access matrix
-/// and hands it over in batches of rows ([`MatrixBatches`]).
+/// and hands it over in batches of rows ([`MatrixSource`]).
 ///
 /// Only `access.md` and the READMEs need the matrix, so for a large deployment (200 model resources or more)
-/// it is computed on one thread while a second emits the CloudFormation templates and the Terraform files and a
-/// third the handoffs; the READMEs come last. Each batch of rows is written into `access.md` and
+/// it is computed on one thread while a second emits the CloudFormation templates, the Terraform files and then
+/// the READMEs, and a third the handoffs; the two then help evaluate the matrix ([`MatrixSource::help`]). A
+/// deployment with more access paths than a README repeats rows has its READMEs written without waiting for the
+/// matrix: they only say where it is. Each batch of rows is written into `access.md` and
 /// dropped, and a large `access.md` goes to the sink in pieces ([`FileSink::put_piece`]): a 10,000-client
 /// matrix and its table are tens of megabytes each that would otherwise be alive while every other file is
 /// built.
@@ -134,12 +147,7 @@ pub type MatrixBatches<'a> = dyn FnMut(Matrix) -> bool + 'a;
 /// # Errors
 ///
 /// The first error of the sink; the files put before it are the sink's to discard.
-pub fn emit_to<S: FileSink>(
-    deployment: &Deployment,
-    options: &Options,
-    matrix: impl FnOnce(&mut MatrixBatches<'_>) + Send,
-    sink: &mut S,
-) -> Result<(), S::Error> {
+pub fn emit_to<S: FileSink>(deployment: &Deployment, options: &Options, matrix: &dyn MatrixSource, sink: &mut S) -> Result<(), S::Error> {
     let resources: usize = deployment.modules.iter().map(|module| module.resources.len()).sum();
     emit_on_threads(deployment, options, matrix, sink, resources >= PARALLEL_EMIT_MIN_RESOURCES)
 }
@@ -194,14 +202,15 @@ struct ReadmeInputs {
 fn emit_on_threads<S: FileSink>(
     deployment: &Deployment,
     options: &Options,
-    matrix: impl FnOnce(&mut MatrixBatches<'_>) + Send,
+    matrix: &dyn MatrixSource,
     sink: &mut S,
     parallel: bool,
 ) -> Result<(), S::Error> {
     let access_documents = |put: &mut Put<'_>| matrix_documents(deployment, matrix, put);
     let module_files = |put: &mut Put<'_>| files_of_modules(deployment, options, put);
     let handoff_files = |put: &mut Put<'_>| files_of_handoffs(deployment, put);
-    let (access, inputs, handoffs) = if parallel {
+    let readmes = |inputs: ReadmeInputs, access: &str, put: &mut Put<'_>| readme_files(deployment, options, inputs, access, put);
+    let emitted = if parallel {
         // Each thread hands its files over a short queue to this one, the only one that touches the sink, so
         // at most a few files are in flight. A sink error ends the queue, and each thread stops at its next
         // file. The handoffs have a thread of their own although they are the least work: they are two thirds
@@ -211,18 +220,50 @@ fn emit_on_threads<S: FileSink>(
         // Files go over the queue in batches of about `EMIT_BATCH_BYTES`: a handoff document is a few kilobytes,
         // and one send for each of 20,000 of them had the writer and the handoff thread waking each other (in
         // futex calls and context switches) for every file.
+        //
+        // The READMEs need the module files' addresses and stacks and what the matrix says; they are written on
+        // the modules' thread once the matrix's thread hands that over, while the handoffs are still being made,
+        // rather than by this thread after every emitter has ended, when the other core would have nothing to do.
         let results = std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Delivery>>(EMIT_QUEUE_BATCHES);
             let (matrix_sender, handoff_sender) = (sender.clone(), sender.clone());
-            let access = scope.spawn(move || Batches::new(matrix_sender).around(access_documents));
-            let handoffs = scope.spawn(move || Batches::new(handoff_sender).around(handoff_files));
-            let inputs = scope.spawn(move || Batches::new(sender).around(module_files));
+            let (access_sender, access_receiver) = std::sync::mpsc::sync_channel::<String>(1);
+            let access = scope.spawn(move || {
+                let access = Batches::new(matrix_sender).emit(access_documents)?;
+                // The modules' thread may have had what the READMEs say of the matrix in advance, and be gone.
+                let _ = access_sender.send(access);
+                Some(())
+            });
+            // The other two threads evaluate the matrix's batches ahead of it once their own files are done, so
+            // that it is not left to finish on one core.
+            let handoffs = scope.spawn(move || {
+                Batches::new(handoff_sender).emit(handoff_files)?;
+                matrix.help();
+                Some(())
+            });
+            let modules = scope.spawn(move || {
+                let mut queue = Batches::new(sender);
+                let inputs = queue.emit(module_files)?;
+                let access = match readme_access_in_advance(deployment) {
+                    Some(access) => access,
+                    None => {
+                        matrix.help();
+                        // None when the matrix's thread stopped at a sink error (or panicked, which its join
+                        // carries on).
+                        access_receiver.recv().ok()?
+                    }
+                };
+                queue.emit(|put| readmes(inputs, &access, put))?;
+                matrix.help();
+                Some(())
+            });
             for batch in receiver {
                 for delivery in batch {
                     delivery.into_sink(sink)?;
                 }
             }
-            Ok((rejoin(access.join()), rejoin(inputs.join()), rejoin(handoffs.join())))
+            let emitted = [rejoin(access.join()), rejoin(modules.join()), rejoin(handoffs.join())];
+            Ok(emitted.iter().all(Option::is_some))
         });
         results?
     } else {
@@ -236,37 +277,42 @@ fn emit_on_threads<S: FileSink>(
         let access = access_documents(&mut put);
         let inputs = module_files(&mut put);
         let handoffs = handoff_files(&mut put);
+        let readmes = match (inputs, access) {
+            (Some(inputs), Some(access)) => readmes(inputs, &access, &mut put),
+            _ => None,
+        };
         if let Some(error) = failure {
             return Err(error);
         }
-        (access, inputs, handoffs)
+        readmes.is_some() && handoffs.is_some()
     };
     // Every emitter ran to the end, or the sink's error was returned above.
-    let (Some(access), Some(inputs), Some(())) = (access, inputs, handoffs) else {
+    if !emitted {
         panic!("internal error: an emitter stopped without a sink error; please report this")
-    };
-    let root = &deployment.name;
-    for (module, addresses) in deployment.modules.iter().zip(inputs.terraform) {
-        let readme = terraform::readme(deployment, module, &options.terraform, &access, addresses);
-        put_document(sink, format!("{root}/terraform/{}/README.md", module.name), readme)?;
-    }
-    if options.targets.cloudformation {
-        let readme = prose::cloudformation_readme(deployment, &inputs.cloudformation, &access);
-        put_document(sink, format!("{root}/cloudformation/README.md"), readme)?;
     }
     Ok(())
 }
 
+/// Puts each module's Terraform README and the CloudFormation README, which list what the module's other files
+/// hold and repeat what `access` says of the access matrix. `None` when the sink failed.
+fn readme_files(deployment: &Deployment, options: &Options, inputs: ReadmeInputs, access: &str, put: &mut Put<'_>) -> Option<()> {
+    let root = &deployment.name;
+    for (module, addresses) in deployment.modules.iter().zip(inputs.terraform) {
+        let readme = terraform::readme(deployment, module, &options.terraform, access, addresses);
+        put_document(format!("{root}/terraform/{}/README.md", module.name), readme, put)?;
+    }
+    if options.targets.cloudformation {
+        let readme = prose::cloudformation_readme(deployment, &inputs.cloudformation, access);
+        put_document(format!("{root}/cloudformation/README.md"), readme, put)?;
+    }
+    Some(())
+}
+
 /// Puts `document` at `path`: whole when it fits in one piece of [`PIECE_BYTES`], else in pieces, so that the
-/// tables of a large README are never whole in memory.
-fn put_document<S: FileSink>(sink: &mut S, path: String, document: prose::Document<'_>) -> Result<(), S::Error> {
+/// tables of a large README are never whole in memory. `None` when the sink failed.
+fn put_document(path: String, document: prose::Document<'_>, put: &mut Put<'_>) -> Option<()> {
     let mut in_pieces = false;
-    let mut failure = None;
-    document.write(PIECE_BYTES, &mut |text, last| {
-        failure = Delivery::of(path.clone(), text, last, &mut in_pieces).into_sink(sink).err();
-        failure.is_none()
-    });
-    failure.map_or(Ok(()), Err)
+    document.write(PIECE_BYTES, &mut |text, last| put(Delivery::of(path.clone(), text, last, &mut in_pieces))).then_some(())
 }
 
 /// One emitting thread's end of the queue to the sink: deliveries gathered until they hold about
@@ -284,7 +330,7 @@ impl Batches {
 
     /// Runs `emitter` with this queue as its `put`, and sends what is left in the last batch when it ends.
     /// A failed send means the sink failed, and the writing thread returns its error.
-    fn around<T>(mut self, emitter: impl FnOnce(&mut Put<'_>) -> Option<T>) -> Option<T> {
+    fn emit<T>(&mut self, emitter: impl FnOnce(&mut Put<'_>) -> Option<T>) -> Option<T> {
         let emitted = emitter(&mut |delivery| self.put(delivery));
         let sent = self.send();
         emitted.filter(|_| sent)
@@ -313,7 +359,7 @@ fn rejoin<T>(result: std::thread::Result<T>) -> T {
 ///
 /// Each batch of rows is written as it comes; once the table is past what a README repeats, the text goes to
 /// the sink in pieces of about [`PIECE_BYTES`].
-fn matrix_documents(deployment: &Deployment, matrix: impl FnOnce(&mut MatrixBatches<'_>), put: &mut Put<'_>) -> Option<String> {
+fn matrix_documents(deployment: &Deployment, matrix: &dyn MatrixSource, put: &mut Put<'_>) -> Option<String> {
     let root = &deployment.name;
     let path = format!("{root}/access.md");
     let mut access_md = markdown_comment_header(deployment);
@@ -322,7 +368,7 @@ fn matrix_documents(deployment: &Deployment, matrix: impl FnOnce(&mut MatrixBatc
     let mut rows = 0;
     let mut in_pieces = false;
     let mut taken = true;
-    matrix(&mut |batch: Matrix| {
+    matrix.batches(&mut |batch: Matrix| {
         if section_start.is_none() {
             access_md.push_str(&batch.markdown_title());
             section_start = Some(access_md.len());
@@ -340,18 +386,32 @@ fn matrix_documents(deployment: &Deployment, matrix: impl FnOnce(&mut MatrixBatc
     let Some(section_start) = section_start else {
         panic!("internal error: the access matrix of {root} came without its columns; please report this")
     };
-    // A README that repeats a matrix of thousands of rows is unreadable (and past what a repository host
-    // renders), and at 10,000 clients it would add twice 27 MB to the output; above a few hundred rows the
-    // READMEs point at `access.md` instead.
-    let access = if rows <= README_MATRIX_MAX_ROWS {
-        access_md[section_start..].to_owned()
-    } else {
-        format!(
-            "The access matrix of this blueprint has {rows} rows, one for each way into each of its {} access paths, too many to repeat here: it is in `{root}/access.md`, beside the `terraform/` and `cloudformation/` folders. Run `bucketbridge explain` on the blueprint to print it, or `bucketbridge explain --why ROW:COLUMN` for the statements that decided a cell.\n",
-            deployment.access_paths.len()
-        )
+    let access = match readme_access_in_advance(deployment) {
+        Some(access) => access,
+        None if rows <= README_MATRIX_MAX_ROWS => access_md[section_start..].to_owned(),
+        None => matrix_elsewhere(deployment),
     };
     put(Delivery::of(path, access_md, true, &mut in_pieces)).then_some(access)
+}
+
+/// What the READMEs say of an access matrix of more than [`README_MATRIX_MAX_ROWS`] rows: where to find it.
+///
+/// A README that repeats a matrix of thousands of rows is unreadable (and past what a repository host renders),
+/// and at 10,000 clients it would add twice 27 MB to the output. The text names no count of rows, so that a
+/// deployment with more paths than that, whose matrix has at least a row for each, has its READMEs written
+/// before its matrix is computed ([`readme_access_in_advance`]).
+fn matrix_elsewhere(deployment: &Deployment) -> String {
+    format!(
+        "The access matrix of this blueprint has a row for each way into each of its {} access paths, too many to repeat here: it is in `{}/access.md`, beside the `terraform/` and `cloudformation/` folders. Run `bucketbridge explain` on the blueprint to print it, or `bucketbridge explain --why ROW:COLUMN` for the statements that decided a cell.\n",
+        deployment.access_paths.len(),
+        deployment.name
+    )
+}
+
+/// What the READMEs say of the access matrix, when that is known before the matrix is computed: where to find
+/// it, for a deployment with more access paths than [`README_MATRIX_MAX_ROWS`].
+fn readme_access_in_advance(deployment: &Deployment) -> Option<String> {
+    (deployment.access_paths.len() > README_MATRIX_MAX_ROWS).then(|| matrix_elsewhere(deployment))
 }
 
 /// Puts the files of each module that do not need the access matrix, the `.tf` files and the CloudFormation
@@ -443,8 +503,8 @@ mod tests {
         let resources: usize = deployment.modules.iter().map(|module| module.resources.len()).sum();
         assert!(resources >= PARALLEL_EMIT_MIN_RESOURCES, "the blueprint is too small to be emitted on threads: {resources} resources");
         let (mut threads, mut one) = (FileTree::new(), FileTree::new());
-        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix_batches(deployment), &mut threads, true);
-        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix_batches(deployment), &mut one, false);
+        let Ok(()) = emit_on_threads(deployment, &Options::default(), &matrix_batches(deployment), &mut threads, true);
+        let Ok(()) = emit_on_threads(deployment, &Options::default(), &matrix_batches(deployment), &mut one, false);
         assert_eq!(threads.len(), compiled.files.len());
         assert!(threads == one, "the files differ between one and three emitter threads");
     }
@@ -464,13 +524,9 @@ mod tests {
         crate::compile("many.yaml", &blueprint, Targets::ALL).expect("compiles")
     }
 
-    /// The matrix as `compile_into` hands it to the emitters, in batches.
-    fn matrix_batches(deployment: &Deployment) -> impl FnOnce(&mut MatrixBatches<'_>) + Send + '_ {
-        move |take: &mut MatrixBatches<'_>| {
-            crate::explain::PathMatrix::new(deployment, crate::explain::Columns::Capabilities, crate::explain::Evidence::Outcomes)
-                .and_then(|paths| paths.batches(take))
-                .expect("matrix")
-        }
+    /// The matrix as `compile_into` hands it to the emitters.
+    fn matrix_batches(deployment: &Deployment) -> crate::DeploymentMatrix<'_> {
+        crate::DeploymentMatrix::new("a test blueprint", deployment)
     }
 
     /// Records the pieces each file came in.
@@ -500,7 +556,7 @@ mod tests {
         let compiled = many_clients(250, |_| "capabilities: [upload, browse]".to_owned());
         let deployment = &compiled.deployment;
         let mut sink = PieceCounter::default();
-        let Ok(()) = emit_on_threads(deployment, &Options::default(), matrix_batches(deployment), &mut sink, true);
+        let Ok(()) = emit_on_threads(deployment, &Options::default(), &matrix_batches(deployment), &mut sink, true);
         let in_pieces: Vec<&str> = sink.pieces.keys().map(String::as_str).collect();
         assert_eq!(
             in_pieces,
@@ -546,7 +602,7 @@ mod tests {
         for parallel in [false, true] {
             let mut sink = FailingSink(0);
             let result =
-                emit_on_threads(&compiled.deployment, &Options::default(), matrix_batches(&compiled.deployment), &mut sink, parallel);
+                emit_on_threads(&compiled.deployment, &Options::default(), &matrix_batches(&compiled.deployment), &mut sink, parallel);
             assert!(result.is_err(), "parallel: {parallel}");
             assert_eq!(sink.0, 3, "the sink was called again after it failed (parallel: {parallel})");
         }

@@ -25,8 +25,10 @@ use serde::{Serialize, Serializer};
 pub mod from_cloudformation;
 pub mod from_terraform;
 pub mod policies;
+mod shared;
 
 pub use policies::{Environment, ModulePolicies, ReadError, ReadErrorKind};
+pub use shared::SharedBatches;
 
 use crate::eval::{self, LabelledPolicy, Outcome, RequestView, World};
 use crate::model::capability::{self, Capability};

@@ -401,7 +401,7 @@ fn compile_inputs(
 ) -> Result<bool, WriteError> {
     let mut failed = false;
     let mut names: Vec<(String, String)> = Vec::new();
-    for input in inputs {
+    for (index, input) in inputs.iter().enumerate() {
         let result = if failed {
             crate::compile_into(&input.display, &input.text, options, &mut Discard).map_err(|error| match error {
                 CompileError::Invalid(diagnostics) => CompileError::Invalid(diagnostics),
@@ -423,6 +423,12 @@ fn compile_inputs(
                     failed = true;
                 }
                 names.push((compiled.deployment.name.clone(), input.display.clone()));
+                // The last blueprint's model is freed by the process's exit, at no cost: freeing it here takes
+                // about 30 ms at 10,000 clients, on one thread, before the tree can be swapped in. An earlier
+                // blueprint's is freed, so a folder of large blueprints does not hold every model at once.
+                if index + 1 == inputs.len() {
+                    std::mem::forget(compiled);
+                }
             }
             Err(CompileError::Invalid(diagnostics)) => {
                 print_diagnostics(stderr, &diagnostics, &input.text);

@@ -12,7 +12,7 @@ use crate::model::capability::Grant;
 use crate::model::policy::{ConditionOperator, Effect, PolicyDocument, Principal, Statement};
 use crate::model::resolve::Resolver;
 use crate::model::resource::{
-    BucketEncryption, BucketLogging, BucketPolicy, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, identifier_words,
+    BucketEncryption, BucketLogging, BucketPolicy, ManagedPolicy, Resource, ResourceId, ResourceKind, Role, Tags, identifier_words,
 };
 use crate::model::value::{Attribute, Value, arn};
 use crate::model::{AccessPath, Caller, Handoff, Module, Note, Output, hardening};
@@ -90,83 +90,16 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     module.outputs.reserve_exact(2 * scenario.clients.len() + 4);
     let mut key_users: Vec<KeyUser> = Vec::new();
     let clients_field = FieldPath::root().field("clients");
-    for (index, client) in scenario.clients.iter().enumerate() {
-        let grant = match &client.access {
-            Access::Capabilities(capabilities) => Grant::for_capabilities_under(capabilities, key.is_some(), client.prefix.as_deref()),
-            Access::Actions(actions) => Grant::for_actions(actions.iter().map(String::as_str)),
-        };
-        let role_name = client_role_name(&client.name);
-        let role_id = ResourceId::named(ResourceKind::Role, &client.name);
-        let client_words = identifier_words(&client.name);
-        let role_arn = format!("arn:{partition}:iam::{}:role/{role_name}", owner.account);
-
-        module.origin(&role_id, clients_field.index(index).field("external_id"));
-        module.resources.push(Resource::Role(Role {
-            id: role_id.clone(),
-            name: role_name.clone(),
-            description: format!(
-                "Assumed by account {} ({}) with its external ID to reach bucket {}",
-                client.account, client.name, scenario.bucket.name
-            ),
-            trust_policy: PolicyDocument::new(vec![trust_client_account(&client.account, &client.external_id)]),
-            max_session_duration: hardening::ROLE_MAX_SESSION_SECONDS,
-            tags: tags.clone(),
-        }));
-        let policy_id = ResourceId::named(ResourceKind::ManagedPolicy, &client.name);
-        module.origin(&policy_id, clients_field.index(index));
-        managed_policies.push(ManagedPolicy {
-            id: policy_id,
-            name: role_name.clone(),
-            description: format!("What {} may do in bucket {}", client.name, scenario.bucket.name),
-            document: PolicyDocument::new(super::s3_access_statements(
-                &policy_bucket,
-                client.prefix.as_deref(),
-                &grant,
-                key.as_ref(),
-                &owner.region,
-            )),
-            attached_role: role_id.attribute(Attribute::Name),
-            tags: tags.clone(),
-        });
-        if !grant.kms.is_empty() {
-            key_users.push(KeyUser {
-                words: client_words.clone(),
-                role_arn: role_id.attribute(Attribute::Arn),
-                actions: grant.kms.clone(),
-            });
-        }
-
-        module.outputs.push(Output {
-            words: [client_words.clone(), words(&["iam", "role", "arn"])].concat(),
-            description: format!("ARN of the role {} assumes", client.name),
-            value: role_id.attribute(Attribute::Arn),
-        });
-        module.outputs.push(Output {
-            words: [client_words.clone(), words(&["external", "id"])].concat(),
-            description: format!("External ID {} must pass to assume its role", client.name),
-            value: Value::literal(&client.external_id),
-        });
-
-        handoffs.push(Handoff {
-            client: client.name.clone(),
-            folder: client_words.join("-"),
-            client_account: client.account.clone(),
-            bucket: scenario.bucket.name.clone(),
-            region: owner.region.clone(),
-            prefix: client.prefix.clone(),
-            role_arn: role_arn.clone(),
-            external_id: client.external_id.clone(),
-            capabilities: match &client.access {
-                Access::Capabilities(capabilities) => capabilities.iter().map(|capability| capability.name()).collect(),
-                Access::Actions(_) => Vec::new(),
-            },
-            actions: grant.all(),
-            kms_key_arn: key.as_ref().filter(|_| !grant.kms.is_empty()).and_then(|key| key.concrete_arn.clone()),
-            assume_role_policy: Arc::new(PolicyDocument::new(vec![
-                Statement::new("AllowAssumingTheBucketRole", Effect::Allow, ["sts:AssumeRole"]).with_resources([Value::literal(role_arn)]),
-            ])),
-        });
-        grants.push(grant);
+    let shared = ClientShared { scenario, partition, key: key.as_ref(), policy_bucket: &policy_bucket, tags: &tags };
+    for (index, parts) in super::map_on_two_threads(&scenario.clients, |client| client_parts(client, &shared)).into_iter().enumerate() {
+        module.origin(&parts.role.id, clients_field.index(index).field("external_id"));
+        module.origin(&parts.policy.id, clients_field.index(index));
+        module.resources.push(Resource::Role(parts.role));
+        managed_policies.push(parts.policy);
+        key_users.extend(parts.key_user);
+        module.outputs.extend(parts.outputs);
+        handoffs.push(parts.handoff);
+        grants.push(parts.grant);
     }
 
     if let Some(key) = &key {
@@ -216,6 +149,98 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
         })
         .collect();
     (vec![module], handoffs, access_paths)
+}
+
+/// What every client's parts are built from.
+struct ClientShared<'b> {
+    scenario: &'b ExternalHandoff,
+    partition: &'b str,
+    key: Option<&'b BucketKey>,
+    policy_bucket: &'b PolicyBucket,
+    tags: &'b Tags,
+}
+
+/// What one client adds to the owner's module and to the deployment. Each client's are built apart from the
+/// others', so that a large blueprint's clients are built on two threads.
+struct ClientParts {
+    role: Role,
+    policy: ManagedPolicy,
+    /// The client's role, when its grant needs the bucket's key.
+    key_user: Option<KeyUser>,
+    /// Its role's ARN and its external ID.
+    outputs: [Output; 2],
+    handoff: Handoff,
+    grant: Grant,
+}
+
+/// The role, policy, outputs and handoff of `client`.
+fn client_parts(client: &blueprint::Client, shared: &ClientShared<'_>) -> ClientParts {
+    let ClientShared { scenario, partition, key, policy_bucket, tags } = *shared;
+    let owner = &scenario.owner;
+    let grant = match &client.access {
+        Access::Capabilities(capabilities) => Grant::for_capabilities_under(capabilities, key.is_some(), client.prefix.as_deref()),
+        Access::Actions(actions) => Grant::for_actions(actions.iter().map(String::as_str)),
+    };
+    let role_name = client_role_name(&client.name);
+    let role_id = ResourceId::named(ResourceKind::Role, &client.name);
+    let client_words = identifier_words(&client.name);
+    let role_arn = format!("arn:{partition}:iam::{}:role/{role_name}", owner.account);
+    let role = Role {
+        id: role_id.clone(),
+        name: role_name.clone(),
+        description: format!(
+            "Assumed by account {} ({}) with its external ID to reach bucket {}",
+            client.account, client.name, scenario.bucket.name
+        ),
+        trust_policy: PolicyDocument::new(vec![trust_client_account(&client.account, &client.external_id)]),
+        max_session_duration: hardening::ROLE_MAX_SESSION_SECONDS,
+        tags: tags.clone(),
+    };
+    let policy = ManagedPolicy {
+        id: ResourceId::named(ResourceKind::ManagedPolicy, &client.name),
+        name: role_name,
+        description: format!("What {} may do in bucket {}", client.name, scenario.bucket.name),
+        document: PolicyDocument::new(super::s3_access_statements(policy_bucket, client.prefix.as_deref(), &grant, key, &owner.region)),
+        attached_role: role_id.attribute(Attribute::Name),
+        tags: tags.clone(),
+    };
+    let key_user = (!grant.kms.is_empty()).then(|| KeyUser {
+        words: client_words.clone(),
+        role_arn: role_id.attribute(Attribute::Arn),
+        actions: grant.kms.clone(),
+    });
+    let outputs = [
+        Output {
+            words: [client_words.clone(), words(&["iam", "role", "arn"])].concat(),
+            description: format!("ARN of the role {} assumes", client.name),
+            value: role_id.attribute(Attribute::Arn),
+        },
+        Output {
+            words: [client_words.clone(), words(&["external", "id"])].concat(),
+            description: format!("External ID {} must pass to assume its role", client.name),
+            value: Value::literal(&client.external_id),
+        },
+    ];
+    let handoff = Handoff {
+        client: client.name.clone(),
+        folder: client_words.join("-"),
+        client_account: client.account.clone(),
+        bucket: scenario.bucket.name.clone(),
+        region: owner.region.clone(),
+        prefix: client.prefix.clone(),
+        role_arn: role_arn.clone(),
+        external_id: client.external_id.clone(),
+        capabilities: match &client.access {
+            Access::Capabilities(capabilities) => capabilities.iter().map(|capability| capability.name()).collect(),
+            Access::Actions(_) => Vec::new(),
+        },
+        actions: grant.all(),
+        kms_key_arn: key.filter(|_| !grant.kms.is_empty()).and_then(|key| key.concrete_arn.clone()),
+        assume_role_policy: Arc::new(PolicyDocument::new(vec![
+            Statement::new("AllowAssumingTheBucketRole", Effect::Allow, ["sts:AssumeRole"]).with_resources([Value::literal(role_arn)]),
+        ])),
+    };
+    ClientParts { role, policy, key_user, outputs, handoff, grant }
 }
 
 /// The bucket's key, if it encrypts with SSE-KMS.

@@ -42,6 +42,26 @@ pub fn build(blueprint: &Blueprint) -> Deployment {
 }
 
 /// The blueprint's tags.
+/// `build` of each item, in order: on this thread and one more when there are many. What a scenario builds for
+/// one client depends on no other client, and at 10,000 clients building them is a tenth of a second in which
+/// nothing else can start.
+fn map_on_two_threads<T: Sync, U: Send>(items: &[T], build: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    if items.len() < TWO_THREADS_MIN_ITEMS {
+        return items.iter().map(build).collect();
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| second.iter().map(&build).collect::<Vec<U>>());
+        let mut built = Vec::with_capacity(items.len());
+        built.extend(first.iter().map(&build));
+        built.extend(later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        built
+    })
+}
+
+/// Below this many clients a second thread would cost more than it saves: a client takes about 10 µs.
+const TWO_THREADS_MIN_ITEMS: usize = if cfg!(test) { 4 } else { 500 };
+
 fn tags(blueprint: &Blueprint) -> Tags {
     blueprint.tags.iter().cloned().collect()
 }
@@ -368,4 +388,28 @@ fn add_key(
         description: "ARN of the bucket key's alias".into(),
         value: arn::alias_in_this_account(alias),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_threads_keep_the_items_in_order() {
+        for count in [0, 1, TWO_THREADS_MIN_ITEMS - 1, TWO_THREADS_MIN_ITEMS, 9, 10] {
+            let items: Vec<usize> = (0..count).collect();
+            let threads = std::sync::Mutex::new(Vec::new());
+            let built = map_on_two_threads(&items, |item| {
+                let mut threads = threads.lock().expect("lock");
+                let thread = std::thread::current().id();
+                if !threads.contains(&thread) {
+                    threads.push(thread);
+                }
+                item * 2
+            });
+            assert_eq!(built, items.iter().map(|item| item * 2).collect::<Vec<_>>(), "{count} items");
+            let expected_threads = if count >= TWO_THREADS_MIN_ITEMS { 2 } else { count.min(1) };
+            assert_eq!(threads.lock().expect("lock").len(), expected_threads, "{count} items");
+        }
+    }
 }

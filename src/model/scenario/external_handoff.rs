@@ -91,16 +91,22 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     let mut key_users: Vec<KeyUser> = Vec::new();
     let clients_field = FieldPath::root().field("clients");
     let shared = ClientShared { scenario, partition, key: key.as_ref(), policy_bucket: &policy_bucket, tags: &tags };
-    for (index, parts) in super::map_on_two_threads(&scenario.clients, |client| client_parts(client, &shared)).into_iter().enumerate() {
-        module.origin(&parts.role.id, clients_field.index(index).field("external_id"));
-        module.origin(&parts.policy.id, clients_field.index(index));
-        module.resources.push(Resource::Role(parts.role));
-        managed_policies.push(parts.policy);
-        key_users.extend(parts.key_user);
-        module.outputs.extend(parts.outputs);
-        handoffs.push(parts.handoff);
-        grants.push(parts.grant);
-    }
+    let mut index = 0;
+    super::for_each_on_two_threads(
+        &scenario.clients,
+        |client| client_parts(client, &shared),
+        |parts| {
+            module.origin(&parts.role.id, clients_field.index(index).field("external_id"));
+            module.origin(&parts.policy.id, clients_field.index(index));
+            module.resources.push(Resource::Role(parts.role));
+            managed_policies.push(parts.policy);
+            key_users.extend(parts.key_user);
+            module.outputs.extend(parts.outputs);
+            handoffs.push(parts.handoff);
+            grants.push(parts.grant);
+            index += 1;
+        },
+    );
 
     if let Some(key) = &key {
         let settings = KeySettings { rotation: true, deletion_window_days: hardening::DEFAULT_KEY_DELETION_WINDOW_DAYS };

@@ -32,6 +32,7 @@
 
 #![warn(missing_docs)]
 
+pub mod allocator;
 pub mod aws;
 pub mod blueprint;
 pub mod check;

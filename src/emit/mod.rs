@@ -498,15 +498,22 @@ mod tests {
 
     #[test]
     fn emitter_threads_give_the_files_one_thread_gives() {
-        let compiled = many_clients(120, |index| format!("capabilities: [upload, browse], prefix: c{index}/"));
-        let deployment = &compiled.deployment;
-        let resources: usize = deployment.modules.iter().map(|module| module.resources.len()).sum();
-        assert!(resources >= PARALLEL_EMIT_MIN_RESOURCES, "the blueprint is too small to be emitted on threads: {resources} resources");
-        let (mut threads, mut one) = (FileTree::new(), FileTree::new());
-        let Ok(()) = emit_on_threads(deployment, &Options::default(), &matrix_batches(deployment), &mut threads, true);
-        let Ok(()) = emit_on_threads(deployment, &Options::default(), &matrix_batches(deployment), &mut one, false);
-        assert_eq!(threads.len(), compiled.files.len());
-        assert!(threads == one, "the files differ between one and three emitter threads");
+        // 120 clients: the READMEs wait for the matrix to learn that it has too many rows to repeat. 250: more
+        // paths than a README repeats rows, so the modules' thread writes them at once. Both say where it is.
+        for (count, waits) in [(120, true), (250, false)] {
+            let compiled = many_clients(count, |index| format!("capabilities: [upload, browse], prefix: c{index}/"));
+            let deployment = &compiled.deployment;
+            let resources: usize = deployment.modules.iter().map(|module| module.resources.len()).sum();
+            assert!(resources >= PARALLEL_EMIT_MIN_RESOURCES, "the blueprint is too small to be emitted on threads: {resources} resources");
+            assert_eq!(readme_access_in_advance(deployment).is_none(), waits, "{count} clients");
+            let (mut threads, mut one) = (FileTree::new(), FileTree::new());
+            let Ok(()) = emit_on_threads(deployment, &Options::default(), &matrix_batches(deployment), &mut threads, true);
+            let Ok(()) = emit_on_threads(deployment, &Options::default(), &matrix_batches(deployment), &mut one, false);
+            assert_eq!(threads.len(), compiled.files.len());
+            assert!(threads == one, "the files differ between one and three emitter threads ({count} clients)");
+            let readme = String::from_utf8(threads["many/terraform/owner/README.md"].clone()).expect("UTF-8");
+            assert!(readme.contains(&format!("each of its {count} access paths, too many to repeat here")), "{count} clients");
+        }
     }
 
     /// An external-handoff blueprint `many` with `count` clients, each with the access `access` gives it, compiled.

@@ -65,9 +65,11 @@ impl<'d> SharedBatches<'d> {
     ///
     /// The first error of a batch, in order: a generated policy or request the evaluator does not read (a bug).
     pub fn batches(&self, take: &mut dyn FnMut(Matrix) -> bool) -> Result<(), ExplainError> {
-        let handed = self.hand_over(take);
-        self.lock().ended = true;
-        self.changed.notify_all();
+        let handed = {
+            // Ended however it ends, a panic in `take` included: a helper waiting for room would wait forever.
+            let _ending = Ending(self);
+            self.hand_over(take)
+        };
         match handed? {
             true => {
                 take(self.paths.matrix(self.paths.outsider_rows()?));
@@ -130,6 +132,16 @@ impl<'d> SharedBatches<'d> {
             evaluated += 1;
             state = self.lock();
         }
+    }
+}
+
+/// Marks the handing over ended when dropped, and wakes the helpers.
+struct Ending<'s, 'd>(&'s SharedBatches<'d>);
+
+impl Drop for Ending<'_, '_> {
+    fn drop(&mut self) {
+        self.0.lock().ended = true;
+        self.0.changed.notify_all();
     }
 }
 
@@ -215,6 +227,25 @@ mod tests {
         let state = shared.lock();
         assert!(state.ended);
         assert!(state.next <= 1 + SharedBatches::AHEAD, "a helper ran {} batches ahead", state.next);
+    }
+
+    #[test]
+    fn helpers_stop_when_the_taker_panics() {
+        let compiled = crate::compile("many.yaml", &many_clients(40), crate::emit::Targets::ALL).expect("compiles");
+        let shared = SharedBatches::new(PathMatrix::new(&compiled.deployment, Columns::Capabilities, Evidence::Outcomes).expect("matrix"));
+        std::thread::scope(|scope| {
+            let helper = scope.spawn(|| shared.help());
+            let waited = std::time::Instant::now();
+            while shared.lock().next < SharedBatches::AHEAD {
+                assert!(waited.elapsed() < std::time::Duration::from_secs(60), "the helper claimed no batch");
+                std::thread::yield_now();
+            }
+            let taken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| shared.batches(&mut |_| panic!("the taker fails"))));
+            assert!(taken.is_err());
+            // The helper was waiting for room; it returns instead of waiting forever.
+            helper.join().expect("helper");
+        });
+        assert!(shared.lock().ended);
     }
 
     /// An external-handoff blueprint with `count` clients.

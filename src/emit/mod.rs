@@ -493,7 +493,7 @@ pub fn markdown_comment_header(deployment: &Deployment) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -517,7 +517,7 @@ mod tests {
     }
 
     /// An external-handoff blueprint `many` with `count` clients, each with the access `access` gives it, compiled.
-    fn many_clients(count: u64, access: impl Fn(u64) -> String) -> crate::Compiled {
+    pub(crate) fn many_clients(count: u64, access: impl Fn(u64) -> String) -> crate::Compiled {
         let mut blueprint = String::from(
             "scenario: external-handoff\nname: many\nowner: { account: \"111122223333\", region: eu-west-1 }\nbucket: { name: many-exchange, encryption: sse-s3, versioning: true }\nclients:\n",
         );

@@ -767,20 +767,26 @@ impl<'d> PathMatrix<'d> {
     ///
     /// Returns an error when a generated policy or request is not one the evaluator reads, which is a bug.
     pub fn batches(&self, take: &mut dyn FnMut(Matrix) -> bool) -> Result<(), ExplainError> {
-        let count = self.deployment.access_paths.len();
-        let mut start = 0;
-        loop {
-            let end = count.min(start + PATHS_PER_BATCH);
-            if !take(self.matrix(self.rows(start..end)?)) {
+        for index in 0..self.batch_count() {
+            if !take(self.matrix(self.rows(self.batch_paths(index))?)) {
                 return Ok(());
             }
-            if end == count {
-                break;
-            }
-            start = end;
         }
         take(self.matrix(self.outsider_rows()?));
         Ok(())
+    }
+
+    /// How many batches of paths come before the outsider rows: one for each [`PATHS_PER_BATCH`] paths, and
+    /// one, empty, when there is no path, for its columns.
+    fn batch_count(&self) -> usize {
+        self.deployment.access_paths.len().div_ceil(PATHS_PER_BATCH).max(1)
+    }
+
+    /// The paths of batch `index` (indices in the deployment's order).
+    fn batch_paths(&self, index: usize) -> Range<usize> {
+        let count = self.deployment.access_paths.len();
+        let start = count.min(index * PATHS_PER_BATCH);
+        start..count.min(start + PATHS_PER_BATCH)
     }
 
     /// The matrix of `rows`: those of every path, in path order, then the outsider rows.

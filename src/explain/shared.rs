@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use super::{ExplainError, Matrix, PATHS_PER_BATCH, PathMatrix, Row};
+use super::{ExplainError, Matrix, PathMatrix, Row};
 
 /// A [`PathMatrix`] whose batches any thread may evaluate ([`SharedBatches::help`]) while one thread hands
 /// them over in order ([`SharedBatches::batches`]), as [`PathMatrix::batches`] does alone.
@@ -41,16 +41,9 @@ impl<'d> SharedBatches<'d> {
         SharedBatches { paths, state: Mutex::new(State::default()), changed: Condvar::new() }
     }
 
-    /// How many batches of paths the matrix has (the outsider rows come after them).
-    fn count(&self) -> usize {
-        self.paths.deployment.access_paths.len().div_ceil(PATHS_PER_BATCH)
-    }
-
-    /// The rows of batch `index`.
+    /// The rows of batch `index`, as [`PathMatrix::batches`] cuts them.
     fn evaluate(&self, index: usize) -> Result<Vec<Row>, ExplainError> {
-        let count = self.paths.deployment.access_paths.len();
-        let start = index * PATHS_PER_BATCH;
-        self.paths.rows(start..count.min(start + PATHS_PER_BATCH))
+        self.paths.rows(self.paths.batch_paths(index))
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -81,7 +74,7 @@ impl<'d> SharedBatches<'d> {
 
     /// Hands every batch of paths to `take`; `false` when `take` refused one.
     fn hand_over(&self, take: &mut dyn FnMut(Matrix) -> bool) -> Result<bool, ExplainError> {
-        for index in 0..self.count() {
+        for index in 0..self.paths.batch_count() {
             let rows = {
                 let mut state = self.lock();
                 loop {
@@ -114,7 +107,7 @@ impl<'d> SharedBatches<'d> {
         let mut evaluated = 0;
         let mut state = self.lock();
         loop {
-            if state.ended || state.next >= self.count() {
+            if state.ended || state.next >= self.paths.batch_count() {
                 return evaluated;
             }
             if state.next >= state.handed + Self::AHEAD {
@@ -173,7 +166,7 @@ mod tests {
 
     #[test]
     fn batches_evaluated_by_helpers_are_the_batches_evaluated_alone() {
-        let compiled = crate::compile("many.yaml", &many_clients(40), crate::emit::Targets::ALL).expect("compiles");
+        let compiled = compiled();
         let deployment = &compiled.deployment;
         let paths = || PathMatrix::new(deployment, Columns::Capabilities, Evidence::Requests).expect("matrix");
         let mut alone = Vec::new();
@@ -188,13 +181,8 @@ mod tests {
         let mut together = Vec::new();
         let helped = std::thread::scope(|scope| {
             let first = scope.spawn(|| shared.help());
-            // Let the first helper run as far ahead as it may before anything is handed over, so that the
-            // batches handed over include some it evaluated.
-            let waited = std::time::Instant::now();
-            while shared.lock().next < SharedBatches::AHEAD {
-                assert!(waited.elapsed() < std::time::Duration::from_secs(60), "the helper claimed no batch");
-                std::thread::yield_now();
-            }
+            // So that the batches handed over include some the first helper evaluated.
+            wait_for_a_helper_to_run_ahead(&shared);
             let second = scope.spawn(|| shared.help());
             shared
                 .batches(&mut |batch| {
@@ -210,7 +198,7 @@ mod tests {
 
     #[test]
     fn helpers_stop_when_the_taker_refuses_a_batch() {
-        let compiled = crate::compile("many.yaml", &many_clients(40), crate::emit::Targets::ALL).expect("compiles");
+        let compiled = compiled();
         let shared = SharedBatches::new(PathMatrix::new(&compiled.deployment, Columns::Capabilities, Evidence::Outcomes).expect("matrix"));
         let mut taken = 0;
         std::thread::scope(|scope| {
@@ -231,15 +219,11 @@ mod tests {
 
     #[test]
     fn helpers_stop_when_the_taker_panics() {
-        let compiled = crate::compile("many.yaml", &many_clients(40), crate::emit::Targets::ALL).expect("compiles");
+        let compiled = compiled();
         let shared = SharedBatches::new(PathMatrix::new(&compiled.deployment, Columns::Capabilities, Evidence::Outcomes).expect("matrix"));
         std::thread::scope(|scope| {
             let helper = scope.spawn(|| shared.help());
-            let waited = std::time::Instant::now();
-            while shared.lock().next < SharedBatches::AHEAD {
-                assert!(waited.elapsed() < std::time::Duration::from_secs(60), "the helper claimed no batch");
-                std::thread::yield_now();
-            }
+            wait_for_a_helper_to_run_ahead(&shared);
             let taken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| shared.batches(&mut |_| panic!("the taker fails"))));
             assert!(taken.is_err());
             // The helper was waiting for room; it returns instead of waiting forever.
@@ -248,17 +232,17 @@ mod tests {
         assert!(shared.lock().ended);
     }
 
-    /// An external-handoff blueprint with `count` clients.
-    fn many_clients(count: u64) -> String {
-        let mut blueprint = String::from(
-            "scenario: external-handoff\nname: many\nowner: { account: \"111122223333\", region: eu-west-1 }\nbucket: { name: many-exchange, encryption: sse-s3, versioning: true }\nclients:\n",
-        );
-        for index in 0..count {
-            blueprint.push_str(&format!(
-                "  - {{ name: Client{index}, account: \"{:012}\", external_id: client-{index}-id, capabilities: [upload, browse], prefix: c{index}/ }}\n",
-                200_000_000_000_u64 + index
-            ));
+    /// 40 clients, each with a prefix of its own: six batches of seven paths in unit tests.
+    fn compiled() -> crate::Compiled {
+        crate::emit::tests::many_clients(40, |index| format!("capabilities: [upload, browse], prefix: c{index}/"))
+    }
+
+    /// Waits until a helper has claimed as many batches as it may before any is handed over.
+    fn wait_for_a_helper_to_run_ahead(shared: &SharedBatches<'_>) {
+        let waited = std::time::Instant::now();
+        while shared.lock().next < SharedBatches::AHEAD {
+            assert!(waited.elapsed() < std::time::Duration::from_secs(60), "the helper claimed no batch");
+            std::thread::yield_now();
         }
-        blueprint
     }
 }

@@ -19,22 +19,22 @@ pub fn return_freed_memory_promptly() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) }
 }
 
-/// mimalloc's current purge delay, in milliseconds.
-pub fn purge_delay_ms() -> std::ffi::c_long {
-    // SAFETY: as for mi_option_set, a read of the option table.
-    unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) }
-}
-
 #[cfg(test)]
 mod tests {
+    /// mimalloc's current purge delay, in milliseconds.
+    fn purge_delay_ms() -> std::ffi::c_long {
+        // SAFETY: as for mi_option_set, a read of the option table.
+        unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) }
+    }
+
     #[test]
     fn the_option_set_is_the_purge_delay() {
         // mimalloc v3 purges after 1,000 ms by default (options.c); reading that through the constant proves it
         // names the purge delay and not a neighbouring option. Tests run on one process, so set it back.
-        let before = super::purge_delay_ms();
+        let before = purge_delay_ms();
         assert_eq!(before, 1000, "the constant does not name mimalloc's purge delay, or its default changed");
         super::return_freed_memory_promptly();
-        assert_eq!(super::purge_delay_ms(), super::PURGE_DELAY_MS);
+        assert_eq!(purge_delay_ms(), super::PURGE_DELAY_MS);
         // SAFETY: as in return_freed_memory_promptly.
         unsafe { libmimalloc_sys::mi_option_set(super::MI_OPTION_PURGE_DELAY, before) }
     }

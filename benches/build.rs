@@ -61,7 +61,7 @@ fn compile(source: &str, yaml: &str) -> bucketbridge::Compiled {
 }
 
 fn clients(criterion: &mut Criterion) {
-    bucketbridge::allocator::return_freed_memory_promptly();
+    bucketbridge::allocator::keep_memory_low();
     let mut group = criterion.benchmark_group("clients");
     // Criterion's smallest sample; a 10,000-client iteration takes seconds on a shared 2-core machine.
     group.sample_size(10);
@@ -78,7 +78,7 @@ fn clients(criterion: &mut Criterion) {
 }
 
 fn folder(criterion: &mut Criterion) {
-    bucketbridge::allocator::return_freed_memory_promptly();
+    bucketbridge::allocator::keep_memory_low();
     let mut group = criterion.benchmark_group("folder");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));

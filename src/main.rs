@@ -7,7 +7,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    bucketbridge::allocator::return_freed_memory_promptly();
+    bucketbridge::allocator::keep_memory_low();
     let code = bucketbridge::cli::run(std::env::args_os(), &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
     std::process::exit(code);
 }

@@ -8,7 +8,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    bucketbridge::allocator::return_freed_memory_promptly();
+    bucketbridge::allocator::keep_memory_low();
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|argument| argument == "bucketbridge") {
         args.remove(1);

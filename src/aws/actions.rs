@@ -218,7 +218,19 @@ impl fmt::Display for Action {
 
 /// Compares two names as IAM does: ASCII case ignored.
 fn cmp_ignore_ascii_case(a: &str, b: &str) -> Ordering {
-    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    // Names are mostly spelled as in the tables, so equal bytes are let through before any lower-casing: a
+    // 1,000-client build looks up 13,000 names, and lower-casing every byte was 2% of its instructions.
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (left, right) in a.iter().zip(b) {
+        if left == right {
+            continue;
+        }
+        let order = left.to_ascii_lowercase().cmp(&right.to_ascii_lowercase());
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// The action named `action` (`"s3:GetObject"`), ignoring ASCII case as IAM

@@ -44,6 +44,7 @@ pub mod eval;
 pub mod explain;
 pub mod init;
 pub mod model;
+mod threads;
 pub mod write;
 
 use diagnostic::Diagnostic;

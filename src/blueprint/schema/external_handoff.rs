@@ -138,16 +138,28 @@ fn clients(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath, bucket: &Op
     let mut names = Vec::new();
     let mut external_ids = Vec::new();
     let mut valid = true;
-    for (item, item_path) in items {
-        match client(decoder, item, &item_path, uses_kms) {
-            Some((client, name, external_id)) => {
-                clients.push(Located { value: client, location: item.location.clone(), field: item_path });
-                names.push(name.map(|name| crate::model::resource::identifier_words(&name).join("-")));
+    // Each client decodes alone, into diagnostics of its own, which are reported in the clients' order.
+    let file = decoder.file().to_owned();
+    let decode_one = |(item, item_path): &(&Node, FieldPath)| {
+        let mut diagnostics = Vec::new();
+        let decoded =
+            client(&mut Decoder::new(file.as_str(), &mut diagnostics), item, item_path, uses_kms).map(|(client, name, external_id)| {
+                let name = name.map(|name| crate::model::resource::identifier_words(&name).join("-"));
+                (client, name, external_id, item.location.clone(), item_path.clone())
+            });
+        (decoded, diagnostics)
+    };
+    crate::threads::for_each_on_two_threads(&items, decode_one, |(decoded, diagnostics)| {
+        diagnostics.into_iter().for_each(|diagnostic| decoder.report(diagnostic));
+        match decoded {
+            Some((client, name, external_id, location, field)) => {
+                clients.push(Located { value: client, location, field });
+                names.push(name);
                 external_ids.push(external_id);
             }
             None => valid = false,
         }
-    }
+    });
     valid &= report_duplicates(
         decoder,
         &names,
@@ -282,4 +294,53 @@ fn action_list(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath, uses_km
     actions.sort();
     actions.dedup();
     valid.then_some(actions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blueprint::yaml;
+
+    /// Clients are decoded on two threads in tests from four clients on: the diagnostics must be what decoding
+    /// them one after the other on one decoder reports, in the same order, and the checks across clients must
+    /// still see every client.
+    #[test]
+    fn clients_decoded_on_two_threads_report_what_one_thread_reports() {
+        let clients: Vec<String> = (0..12)
+            .map(|index| {
+                let account = if index == 1 { "12345".to_owned() } else { format!("2000000000{index:02}") };
+                let name = if index == 10 { "Client2".to_owned() } else { format!("Client{index}") };
+                let access = match index {
+                    5 => "capabilities: [upload], actions: [s3:GetObject]",
+                    8 => "capabilities: [teleport]",
+                    _ => "capabilities: [download]",
+                };
+                format!("  - {{ name: {name}, account: \"{account}\", external_id: client-{index}-external-id, {access} }}\n")
+            })
+            .collect();
+        let text = format!(
+            "scenario: external-handoff\nname: threads\nowner: {{ account: \"111122223333\", region: eu-west-1 }}\nbucket: {{ name: threads-bucket }}\nclients:\n{}",
+            clients.concat()
+        );
+        let node = yaml::parse("threads.yaml", &text).expect("the YAML parses");
+        let mut threaded = Vec::new();
+        assert!(crate::blueprint::schema::decode("threads.yaml", &node, &mut threaded).is_none(), "the mistakes are errors");
+
+        let mut one_thread = Vec::new();
+        let mut decoder = Decoder::new("threads.yaml", &mut one_thread);
+        let fields = decoder.mapping(&node, &FieldPath::root(), &["scenario", "name", "owner", "bucket", "clients"]).expect("a mapping");
+        let items = decoder.sequence(fields.optional("clients").expect("clients"), &FieldPath::root().field("clients")).expect("a list");
+        for (item, path) in &items {
+            client(&mut decoder, item, path, Some(false));
+        }
+
+        let codes = |diagnostics: &[Diagnostic]| -> Vec<(&'static str, String)> {
+            diagnostics.iter().map(|diagnostic| (diagnostic.code, diagnostic.field.to_string())).collect()
+        };
+        let (per_client, across): (Vec<_>, Vec<_>) = codes(&threaded).into_iter().partition(|(code, _)| *code != "duplicate-client-name");
+        assert_eq!(per_client, codes(&one_thread));
+        assert!(per_client.iter().any(|(_, field)| field.starts_with("clients[1]")), "{per_client:?}");
+        assert!(per_client.iter().any(|(_, field)| field.starts_with("clients[8]")), "{per_client:?}");
+        assert_eq!(across, [("duplicate-client-name", "clients[10].name".to_owned())]);
+    }
 }

@@ -92,7 +92,7 @@ pub fn build(blueprint: &blueprint::Blueprint, scenario: &ExternalHandoff) -> (V
     let clients_field = FieldPath::root().field("clients");
     let shared = ClientShared { scenario, partition, key: key.as_ref(), policy_bucket: &policy_bucket, tags: &tags };
     let mut index = 0;
-    super::for_each_on_two_threads(
+    crate::threads::for_each_on_two_threads(
         &scenario.clients,
         |client| client_parts(client, &shared),
         |parts| {

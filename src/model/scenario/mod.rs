@@ -42,26 +42,6 @@ pub fn build(blueprint: &Blueprint) -> Deployment {
 }
 
 /// The blueprint's tags.
-/// Hands `take` what `build` makes of each item, in order: built on this thread and one more when there are
-/// many. What a scenario builds for one client depends on no other client, and at 10,000 clients building them
-/// is a tenth of a second in which nothing else can start. The first half is taken as it is built; only the
-/// second half waits, built, for its turn (collecting every item's parts first cost 6 MiB of peak memory).
-fn for_each_on_two_threads<T: Sync, U: Send>(items: &[T], build: impl Fn(&T) -> U + Sync, mut take: impl FnMut(U)) {
-    if items.len() < TWO_THREADS_MIN_ITEMS {
-        items.iter().map(build).for_each(take);
-        return;
-    }
-    let (first, second) = items.split_at(items.len() / 2);
-    std::thread::scope(|scope| {
-        let later = scope.spawn(|| second.iter().map(&build).collect::<Vec<U>>());
-        first.iter().map(&build).for_each(&mut take);
-        later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).into_iter().for_each(take);
-    });
-}
-
-/// Below this many clients a second thread would cost more than it saves: a client takes about 10 µs.
-const TWO_THREADS_MIN_ITEMS: usize = if cfg!(test) { 4 } else { 500 };
-
 fn tags(blueprint: &Blueprint) -> Tags {
     blueprint.tags.iter().cloned().collect()
 }
@@ -388,30 +368,4 @@ fn add_key(
         description: "ARN of the bucket key's alias".into(),
         value: arn::alias_in_this_account(alias),
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn two_threads_keep_the_items_in_order() {
-        for count in [0, 1, TWO_THREADS_MIN_ITEMS - 1, TWO_THREADS_MIN_ITEMS, 9, 10] {
-            let items: Vec<usize> = (0..count).collect();
-            let threads = std::sync::Mutex::new(Vec::new());
-            let mut built = Vec::new();
-            let build = |item: &usize| {
-                let mut threads = threads.lock().expect("lock");
-                let thread = std::thread::current().id();
-                if !threads.contains(&thread) {
-                    threads.push(thread);
-                }
-                item * 2
-            };
-            for_each_on_two_threads(&items, build, |item| built.push(item));
-            assert_eq!(built, items.iter().map(|item| item * 2).collect::<Vec<_>>(), "{count} items");
-            let expected_threads = if count >= TWO_THREADS_MIN_ITEMS { 2 } else { count.min(1) };
-            assert_eq!(threads.lock().expect("lock").len(), expected_threads, "{count} items");
-        }
-    }
 }

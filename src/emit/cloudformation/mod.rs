@@ -925,6 +925,7 @@ impl KnownAttribute<'_> {
     }
 }
 
+/// What `resource`'s `attribute` is made of when the model knows it; `None` as for [`known_attribute`].
 fn known_source(resource: &ModelResource, attribute: Attribute) -> Option<KnownAttribute<'_>> {
     match (resource, attribute) {
         (ModelResource::Bucket(bucket), Attribute::Name) => Some(KnownAttribute::Name(&bucket.name)),

@@ -1111,19 +1111,20 @@ mod tests {
     /// gives: a value it missed would be an import without an export.
     #[test]
     fn importers_are_those_of_translating_every_resource() {
-        let examples = [
-            ("acme-exchange", include_str!("../../../blueprints/acme-exchange.yaml")),
-            ("aoc-kms", include_str!("../../../blueprints/aoc-kms.yaml")),
-            ("aoc-kms-existing-key", include_str!("../../../blueprints/aoc-kms-existing-key.yaml")),
-            ("atc", include_str!("../../../blueprints/atc.yaml")),
-            ("atc-no-external-id", include_str!("../../../blueprints/atc-no-external-id.yaml")),
-            ("globex-reports", include_str!("../../../blueprints/globex-reports.yaml")),
-            ("hsts", include_str!("../../../blueprints/hsts.yaml")),
-            ("hsts-all-buckets", include_str!("../../../blueprints/hsts-all-buckets.yaml")),
-            ("hsts-new-bucket", include_str!("../../../blueprints/hsts-new-bucket.yaml")),
-        ];
+        // Every example, read from the folder, so that an example added later is compared too.
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints");
+        let mut examples: Vec<(String, String)> = std::fs::read_dir(&folder)
+            .expect("the examples folder reads")
+            .map(|entry| entry.expect("an entry of the examples folder").path())
+            .filter_map(|path| {
+                let name = path.file_name()?.to_str()?.strip_suffix(".yaml")?.to_owned();
+                Some((name, std::fs::read_to_string(&path).expect("an example reads")))
+            })
+            .collect();
+        examples.sort();
+        assert!(examples.len() >= 9, "every example is found: {}", examples.len());
         let mut imports_seen = 0;
-        for (name, text) in examples {
+        for (name, text) in &examples {
             let deployment = deployment(name, text);
             for module in &deployment.modules {
                 let plan = Plan::new(&deployment, module);

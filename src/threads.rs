@@ -1,5 +1,5 @@
 //! Work split over two threads where a large blueprint has many independent items: its clients are decoded,
-//! and their parts of the model built, in two halves.
+//! their parts of the model built, and its policies measured against AWS's limits, in two halves.
 
 /// Hands `take` what `build` makes of each item, in order: built on this thread and one more when there are
 /// many. What is built for one client depends on no other client, and at 10,000 clients decoding them and

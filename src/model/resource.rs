@@ -12,7 +12,7 @@ use super::policy::PolicyDocument;
 use super::value::{Attribute, Value};
 
 /// Identifies a resource inside its module; emitters derive their labels and logical IDs from it.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ResourceId {
     /// What kind of resource it is.
     pub kind: ResourceKind,
@@ -23,7 +23,7 @@ pub struct ResourceId {
 }
 
 /// The kinds of resource the model creates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ResourceKind {
     /// An S3 bucket with its settings.
     Bucket,

@@ -97,6 +97,48 @@ fn an_unconfinable_action_under_a_prefix_is_never_silent() {
     assert!(codes(blueprint("s3:PutObject, s3:ListBucket")).is_empty());
 }
 
+/// An explicit action list on an SSE-KMS bucket gets only the KMS actions it names, so one that reads objects
+/// without `kms:Decrypt` compiles into a client that cannot read: never silently, and the access matrix shows
+/// the same refusal the warning predicts.
+#[test]
+fn an_action_list_without_the_key_actions_it_needs_is_never_silent() {
+    let download = "s3:GetBucketLocation, s3:GetObject, s3:ListBucket, s3:ListBucketMultipartUploads";
+    let blueprint = |actions: &str| {
+        format!(
+            "scenario: external-handoff\nname: reading\nowner: {{ account: \"111122223333\", region: us-east-1 }}\n\
+             bucket: {{ name: reading-bucket, encryption: sse-kms, kms: {{ alias: reading }}, versioning: true }}\nclients:\n  \
+             - {{ name: ACME, account: \"444455556666\", external_id: HMI-ACME, actions: [{actions}] }}\n"
+        )
+    };
+    let compile = |actions: &str| {
+        bucketbridge::compile("blueprints/reading.yaml", &blueprint(actions), bucketbridge::emit::Targets::ALL).expect("compiles")
+    };
+    let download_cell = |compiled: &bucketbridge::Compiled| {
+        let matrix = bucketbridge::explain::matrix(&compiled.deployment, bucketbridge::explain::Columns::Capabilities).expect("matrix");
+        let column = matrix.columns.iter().position(|column| column == "download").expect("a download column");
+        matrix.rows[0].cells[column].clone()
+    };
+
+    let without = compile(download);
+    let warnings: Vec<(&str, &str)> = without.warnings.iter().map(|warning| (warning.code, warning.message.as_str())).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].0, "kms-action-missing");
+    assert!(warnings[0].1.contains("`s3:GetObject`") && warnings[0].1.contains("`kms:Decrypt`"), "{warnings:?}");
+    assert_eq!(without.warnings[0].field.to_string(), "clients[0].actions");
+    let cell = download_cell(&without);
+    assert_ne!(cell.outcome, bucketbridge::eval::Outcome::Allow, "{cell:?}");
+    assert!(cell.reason.contains("kms:Decrypt"), "the matrix refuses for the same reason: {cell:?}");
+
+    let with = compile(&format!("{download}, kms:Decrypt"));
+    assert!(with.warnings.is_empty(), "{:?}", with.warnings);
+    assert_eq!(download_cell(&with).outcome, bucketbridge::eval::Outcome::Allow);
+
+    let writing = compile("s3:PutObject, s3:GetObject, kms:Decrypt");
+    let messages: Vec<&str> = writing.warnings.iter().map(|warning| warning.message.as_str()).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].starts_with("`s3:PutObject` on a bucket") && messages[0].contains("`kms:GenerateDataKey`"), "{messages:?}");
+}
+
 /// The module READMEs repeat the access matrix only while it is readable; past
 /// `emit::README_MATRIX_MAX_ROWS` rows they point at `access.md`, which always has it whole.
 #[test]

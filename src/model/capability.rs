@@ -83,6 +83,17 @@ impl Capability {
     }
 }
 
+/// The KMS actions an S3 action needs on the bucket's key when the bucket uses SSE-KMS, sorted: writing an
+/// object asks KMS for a data key and completing a multipart upload decrypts its parts; reading an object
+/// decrypts it. For an explicit `actions:` list, which gets no KMS action it does not name.
+pub fn kms_actions_for(s3_action: &str) -> &'static [&'static str] {
+    match s3_action {
+        "s3:PutObject" => Capability::Upload.kms_actions(),
+        "s3:GetObject" | "s3:GetObjectVersion" => Capability::Download.kms_actions(),
+        _ => &[],
+    }
+}
+
 impl fmt::Display for Capability {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str(self.name())

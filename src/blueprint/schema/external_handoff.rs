@@ -293,7 +293,43 @@ fn action_list(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath, uses_km
     }
     actions.sort();
     actions.dedup();
+    if valid && uses_kms == Some(true) {
+        report_missing_kms_actions(decoder, node, path, &actions);
+    }
     valid.then_some(actions)
+}
+
+/// Warns when an explicit action list reads or writes objects of an SSE-KMS bucket without the KMS actions that
+/// needs: the policy would be accepted, and every such request would then fail with AccessDenied from KMS.
+fn report_missing_kms_actions(decoder: &mut Decoder<'_>, node: &Node, path: &FieldPath, actions: &[String]) {
+    let mut needed: Vec<(&'static str, Vec<&str>)> = Vec::new();
+    for action in actions {
+        for &kms_action in crate::model::capability::kms_actions_for(action) {
+            if actions.iter().any(|listed| listed == kms_action) {
+                continue;
+            }
+            match needed.iter_mut().find(|(missing, _)| *missing == kms_action) {
+                Some((_, by)) => by.push(action),
+                None => needed.push((kms_action, vec![action])),
+            }
+        }
+    }
+    for (kms_action, by) in needed {
+        let count = by.len();
+        let by = by.iter().map(|action| format!("`{action}`")).collect::<Vec<_>>().join(" and ");
+        decoder.report(
+            Diagnostic::warning(
+                "kms-action-missing",
+                node.location.clone(),
+                path.clone(),
+                format!(
+                    "{by} on a bucket encrypted with SSE-KMS {} `{kms_action}` on its key as well; without it the request fails with AccessDenied",
+                    if count == 1 { "needs" } else { "need" }
+                ),
+            )
+            .with_help(format!("add `{kms_action}` to `actions`; the key policy then lets this client use the key through S3 only")),
+        );
+    }
 }
 
 #[cfg(test)]

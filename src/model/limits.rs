@@ -161,9 +161,9 @@ type Keep<'k> = &'k (dyn Fn(Limit, usize) -> bool + Sync);
 fn measure_module(module: &Module, keep: Keep<'_>, found: &mut dyn FnMut(Measured)) {
     // A created key's ID is chosen by AWS: a UUID, longer than the evaluator's stand-in, so measure with one.
     let resolver = Resolver::with_key_ids(module, &|_words| "00000000-0000-0000-0000-000000000000".to_owned());
-    // Every file waits for this check, and a 10,000-client module has 20,000 documents to measure: in two
-    // halves, on two threads, it holds the emitters up half as long.
-    threads::for_each_on_two_threads(
+    // Every file waits for this check, and a 10,000-client module has 20,000 documents to measure: on two
+    // threads it holds the emitters up half as long.
+    threads::for_each_in_chunks_on_two_threads(
         &module.resources,
         |resource| measure_resource(module, &resolver, resource, keep),
         |measured| measured.into_iter().for_each(&mut *found),
@@ -193,15 +193,22 @@ fn measure_module(module: &Module, keep: Keep<'_>, found: &mut dyn FnMut(Measure
     }
 }
 
+/// The policy a resource carries that AWS limits, with its limit.
+fn limited_document(resource: &Resource) -> Option<(Limit, &PolicyDocument)> {
+    match resource {
+        Resource::ManagedPolicy(policy) => Some((Limit::ManagedPolicy, &policy.document)),
+        Resource::Role(role) => Some((Limit::TrustPolicy, &role.trust_policy)),
+        Resource::BucketPolicy(policy) => Some((Limit::BucketPolicy, &policy.document)),
+        Resource::KmsKey(key) => Some((Limit::KeyPolicy, &key.key_policy)),
+        Resource::Bucket(_) | Resource::KmsAlias(_) | Resource::InstanceProfile(_) | Resource::ExistingRole(_) => None,
+    }
+}
+
 /// The measurements of one resource's policy, and of a managed policy's name, that `keep` accepts; nearly
 /// always none, which costs no allocation.
 fn measure_resource(module: &Module, resolver: &Resolver<'_>, resource: &Resource, keep: Keep<'_>) -> Vec<Measured> {
-    let (kind, document) = match resource {
-        Resource::ManagedPolicy(policy) => (Limit::ManagedPolicy, &policy.document),
-        Resource::Role(role) => (Limit::TrustPolicy, &role.trust_policy),
-        Resource::BucketPolicy(policy) => (Limit::BucketPolicy, &policy.document),
-        Resource::KmsKey(key) => (Limit::KeyPolicy, &key.key_policy),
-        Resource::Bucket(_) | Resource::KmsAlias(_) | Resource::InstanceProfile(_) | Resource::ExistingRole(_) => return Vec::new(),
+    let Some((kind, document)) = limited_document(resource) else {
+        return Vec::new();
     };
     let mut kept = Vec::new();
     let measured = |kind: Limit, subject: String, size: usize| Measured {
@@ -250,10 +257,10 @@ mod tests {
         assert_eq!(Limit::KeyPolicy.measure(json), 15);
     }
 
-    /// The check measures a large module's resources in two halves on two threads; what it finds over a limit
-    /// in either half must be what measuring everything finds, in resource order.
+    /// The check measures a large module's resources in chunks on two threads; what it finds over a limit must be
+    /// what measuring everything finds, in resource order.
     #[test]
-    fn the_check_finds_what_is_over_a_limit_in_both_halves_in_order() {
+    fn the_check_finds_what_is_over_a_limit_wherever_it_is_measured() {
         let clients = 12;
         let mut deployment =
             crate::emit::tests::many_clients(clients, |index| format!("capabilities: [upload], prefix: c{index}/")).deployment;
@@ -262,7 +269,7 @@ mod tests {
             .iter_mut()
             .find(|module| module.resources.len() >= crate::threads::TWO_THREADS_MIN_ITEMS)
             .expect("a module with many resources");
-        // Client 1's policy is in the first half of the resources and client 10's in the second; a long list of
+        // Client 1's policy is near the start of the resources and client 10's near the end; a long list of
         // resources puts each over the 6,144 characters of a managed policy.
         let policy_names = ["Client1", "Client10"];
         for resource in &mut module.resources {

@@ -100,6 +100,39 @@ fn outputs_of_a_removed_blueprint_are_removed_but_a_partial_build_keeps_them() {
     assert!(out.join("acme-exchange/terraform/owner/main.tf").is_file());
 }
 
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_unchanged_files_and_writes_changed_ones_afresh() {
+    use std::os::unix::fs::MetadataExt;
+    let root = workspace(&["acme-exchange.yaml"]);
+    assert_eq!(run(root.path(), &["build"]).0, 0);
+    let out = root.path().join("generated");
+    let file = |path: &str| std::fs::symlink_metadata(out.join(path)).expect("on disk");
+    let (unchanged, changed) = ("acme-exchange/handoff/acme/handoff.json", "acme-exchange/cloudformation/owner.yaml");
+    let (unchanged_inode, changed_inode) = (file(unchanged).ino(), file(changed).ino());
+    let unchanged_text = std::fs::read(out.join(unchanged)).expect("reads");
+    // A symbolic link whose target holds exactly what is generated: not a hand edit, but not a file that the
+    // new tree may take over either, or the build would write through someone else's link.
+    let elsewhere = root.path().join("elsewhere.md");
+    let linked = "acme-exchange/handoff/acme/HANDOFF.md";
+    std::fs::copy(out.join(linked), &elsewhere).expect("copies");
+    std::fs::remove_file(out.join(linked)).expect("removes");
+    std::os::unix::fs::symlink(&elsewhere, out.join(linked)).expect("links");
+    let blueprint = root.path().join("blueprints/acme-exchange.yaml");
+    let text = std::fs::read_to_string(&blueprint).expect("reads").replace("team: data-exchange", "team: platform");
+    std::fs::write(&blueprint, text).expect("writes");
+
+    let (code, stdout, stderr) = run(root.path(), &["build"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(file(unchanged).ino(), unchanged_inode, "an unchanged file was written again");
+    assert_eq!(file(unchanged).nlink(), 1, "the old tree still holds the unchanged file");
+    assert_eq!(std::fs::read(out.join(unchanged)).expect("reads"), unchanged_text);
+    assert_ne!(file(changed).ino(), changed_inode, "a changed file was written over the old tree's");
+    assert!(std::fs::read_to_string(out.join(changed)).expect("reads").contains("platform"));
+    assert!(file(linked).file_type().is_file(), "the symbolic link was taken into the new tree");
+    assert_eq!(std::fs::read(&elsewhere).expect("reads"), std::fs::read(out.join(linked)).expect("reads"));
+    assert_eq!(run(root.path(), &["check"]).0, 0);
+}
 /// A blueprint with `clients` clients, each allowed `capability`: large enough that writing it takes a while.
 fn big_blueprint(clients: usize, capability: &str) -> String {
     support::many_clients_blueprint("big-exchange", "us-east-1", "name: big-exchange-prod, encryption: sse-s3", clients, |_| {

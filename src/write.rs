@@ -416,8 +416,8 @@ impl Previous {
         Ok(Found::Different { edited: file.entry.as_ref().is_none_or(|entry| entry.sha256 != existing) })
     }
 
-    /// [`Previous::compare`]'s question of whether a file was edited, for a file about to be replaced by content known only by its SHA-256 (a file
-    /// written in pieces): equal hashes stand for equal contents.
+    /// Whether a file was edited, as [`Previous::compare`] says, for a file about to be replaced by content known
+    /// only by its SHA-256 (a file written in pieces): equal hashes stand for equal contents.
     fn edited_given_hash(&self, out: &Path, path: &str, new_sha256: &Sha256Digest, buffer: &mut [u8]) -> Result<bool, WriteError> {
         let Some(file) = self.on_disk(path) else {
             return Ok(false);

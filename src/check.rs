@@ -2,7 +2,8 @@
 //!
 //! `bucketbridge check` regenerates in memory, asks [`crate::write::plan`] what the files bucketbridge manages in
 //! the output folder would be after a build and what they are now, and compares the two here. Files nobody
-//! generated are not compared: a build carries them over untouched. This module does
+//! generated are not compared: a build carries them over untouched. Nor are generated files already on disk as
+//! they are, which the regeneration compared as it went and kept only the hash of. This module does
 //! no I/O: it compares two trees and renders the differences as a unified diff from the disk to the build,
 //! which `git apply` can take.
 

@@ -102,15 +102,89 @@ fn context<T>(operation: &'static str, path: &Path, result: io::Result<T>) -> Re
 }
 
 /// What one build generated, file by file, with the blueprint each file came from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Generated {
     /// Path relative to the output folder → (blueprint source, content), sorted by path.
-    files: BTreeMap<String, (String, Vec<u8>)>,
+    files: BTreeMap<String, (String, Content)>,
     /// The blueprints this build compiled, sorted.
     blueprints: BTreeSet<String>,
     /// Whether this build covers every blueprint (the whole blueprint folder): then the outputs of any other
     /// blueprint in the manifest are of a blueprint that is gone, and are removed.
     complete: bool,
+    /// The output folder each file is compared with as it comes, for [`Generated::against`].
+    against: Option<Against>,
+    /// Files coming in pieces to a build against the output folder, by path, until their last piece.
+    arriving: BTreeMap<String, Arriving>,
+}
+
+/// A generated file's content, or only its hash once it was found on disk as it is.
+#[derive(Debug)]
+enum Content {
+    Held(Vec<u8>),
+    SameOnDisk(Sha256Digest),
+}
+
+/// A file coming in pieces to a build [`Generated::against`] the output folder. While its pieces match the file
+/// on disk, they are not kept: the disk holds them, and a 10,000-client `access.md` is 27 MB.
+#[derive(Debug)]
+struct Arriving {
+    hash: Sha256,
+    /// The file on disk and how many of its bytes the pieces matched, while they all did.
+    matching: Option<(fs::File, usize)>,
+    /// All the pieces so far, once they stopped matching (or there was no regular file to match).
+    held: Vec<u8>,
+}
+
+impl Arriving {
+    /// Takes the next piece; with `last`, what is kept of the whole file.
+    fn take(&mut self, piece: &[u8], last: bool, path: &Path) -> Result<Option<Content>, WriteError> {
+        self.hash.update(piece);
+        if let Some((file, matched)) = &mut self.matching {
+            let mut on_disk = vec![0; piece.len()];
+            let read = read_up_to(file, &mut on_disk);
+            let still = context("read file", path, read)? == piece.len() && on_disk == piece;
+            // The whole file matched only if the disk's copy ends where it does.
+            let ended = !last || context("read file", path, read_up_to(file, &mut [0]))? == 0;
+            if still && ended {
+                *matched += piece.len();
+            } else {
+                let mut prefix = vec![0; *matched];
+                let reread = io::Seek::rewind(file).and_then(|()| file.read_exact(&mut prefix));
+                context("read file", path, reread)?;
+                self.held = prefix;
+                self.matching = None;
+            }
+        }
+        if self.matching.is_none() {
+            self.held.extend_from_slice(piece);
+        }
+        Ok(last.then(|| match self.matching {
+            Some(_) => Content::SameOnDisk(std::mem::take(&mut self.hash).finalize().into()),
+            None => Content::Held(std::mem::take(&mut self.held)),
+        }))
+    }
+}
+
+/// Reads into `buffer` until it is full or the file ends; the count read.
+fn read_up_to(file: &mut fs::File, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            count => filled += count,
+        }
+    }
+    Ok(filled)
+}
+
+/// The output folder a [`Generated`] compares its files with, as the previous build left it.
+#[derive(Debug)]
+struct Against {
+    out: PathBuf,
+    /// The manifest's text, if there is one.
+    manifest: Option<Vec<u8>>,
+    previous: Previous,
+    buffer: Vec<u8>,
 }
 
 impl Generated {
@@ -120,8 +194,32 @@ impl Generated {
         Generated { complete, ..Generated::default() }
     }
 
+    /// An empty build, as [`Generated::new`], that compares each file with the output folder `out` as it comes
+    /// and keeps only the hash of one already there as it is: `check` of a 10,000-client deployment then holds
+    /// the files that differ, not two copies of 120 MB.
+    ///
+    /// # Errors
+    ///
+    /// The output folder or its manifest could not be read.
+    pub fn against(out: &Path, complete: bool) -> Result<Generated, WriteError> {
+        let manifest = read_if_present(&out.join(MANIFEST))?;
+        let previous = Previous::read(out, manifest.as_deref())?;
+        let against = Against { out: out.to_owned(), manifest, previous, buffer: vec![0; CHUNK_BYTES] };
+        Ok(Generated { against: Some(against), ..Generated::new(complete) })
+    }
+
     /// Adds one file compiled from the blueprint `source`.
-    pub fn put(&mut self, source: &str, path: String, content: Vec<u8>) {
+    ///
+    /// # Errors
+    ///
+    /// For a build [`Generated::against`] the output folder, the file on disk that could not be read.
+    pub fn put(&mut self, source: &str, path: String, content: Vec<u8>) -> Result<(), WriteError> {
+        let content = self.settle(&path, content)?;
+        self.add(source, path, content);
+        Ok(())
+    }
+
+    fn add(&mut self, source: &str, path: String, content: Content) {
         if !self.blueprints.contains(source) {
             self.blueprints.insert(source.to_owned());
         }
@@ -129,17 +227,64 @@ impl Generated {
     }
 
     /// Adds the next piece of a file compiled from the blueprint `source` that comes in pieces
-    /// ([`FileSink::put_piece`]).
-    pub fn put_piece(&mut self, source: &str, path: &str, piece: &[u8]) {
-        match self.files.get_mut(path) {
-            Some((_, content)) => content.extend_from_slice(piece),
-            None => self.put(source, path.to_owned(), piece.to_vec()),
+    /// ([`FileSink::put_piece`]); the file is added, as by [`Generated::put`], with its `last` piece.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Generated::put`].
+    pub fn put_piece(&mut self, source: &str, path: &str, piece: &[u8], last: bool) -> Result<(), WriteError> {
+        if let Some(against) = &self.against {
+            let on_disk = against.out.join(path);
+            let mut arriving = match self.arriving.remove(path) {
+                Some(arriving) => arriving,
+                None => {
+                    let regular = against.previous.on_disk(path).is_some_and(|file| file.regular);
+                    let matching = if regular { Some((context("read file", &on_disk, fs::File::open(&on_disk))?, 0)) } else { None };
+                    Arriving { hash: Sha256::new(), matching, held: Vec::new() }
+                }
+            };
+            match arriving.take(piece, last, &on_disk)? {
+                Some(content) => self.add(source, path.to_owned(), content),
+                None => {
+                    self.arriving.insert(path.to_owned(), arriving);
+                }
+            }
+            return Ok(());
         }
+        let mut content = match self.files.remove(path) {
+            Some((_, Content::Held(content))) => content,
+            Some((_, Content::SameOnDisk(_))) => panic!("internal error: {path} got a piece after its last; please report this"),
+            None => Vec::new(),
+        };
+        content.extend_from_slice(piece);
+        if last {
+            return self.put(source, path.to_owned(), content);
+        }
+        self.files.insert(path.to_owned(), (source.to_owned(), Content::Held(content)));
+        Ok(())
     }
 
-    /// Every generated file, without its blueprint.
+    /// What is kept of `content`, generated for `path`: all of it, or only its hash when it is on disk as it is.
+    fn settle(&mut self, path: &str, content: Vec<u8>) -> Result<Content, WriteError> {
+        let Some(Against { out, previous, buffer, .. }) = &mut self.against else {
+            return Ok(Content::Held(content));
+        };
+        Ok(match previous.compare(out, path, &content, buffer)? {
+            Found::Same => Content::SameOnDisk(sha256(&content)),
+            Found::Nothing | Found::Different { .. } => Content::Held(content),
+        })
+    }
+
+    /// Every generated file held, without its blueprint: for a build [`Generated::against`] the output folder,
+    /// only those not already on disk as they are.
     pub fn files(&self) -> FileTree {
-        self.files.iter().map(|(path, (_, content))| (path.clone(), content.clone())).collect()
+        self.files
+            .iter()
+            .filter_map(|(path, (_, content))| match content {
+                Content::Held(content) => Some((path.clone(), content.clone())),
+                Content::SameOnDisk(_) => None,
+            })
+            .collect()
     }
 
     /// How many files were generated.
@@ -295,7 +440,8 @@ fn sha256(content: &[u8]) -> Sha256Digest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     /// The files bucketbridge manages after the build, the manifest included: what the output folder will hold
-    /// apart from the files carried over untouched.
+    /// apart from the files carried over untouched (and, for a build [`Generated::against`] the folder, those
+    /// already on disk as they are).
     pub files: FileTree,
     /// The same paths as they are on disk now (those that exist), plus every generated file the build removes:
     /// `check` compares this with [`Plan::files`].
@@ -458,14 +604,21 @@ fn hash_file(path: &Path, buffer: &mut [u8]) -> Result<Sha256Digest, WriteError>
 
 /// Works out what the output folder `out` must hold after a build that generated `generated`, reading only the
 /// manifest and the files bucketbridge wrote or is about to write. The generated contents move into the plan
-/// rather than being copied.
+/// rather than being copied. A file that `generated`, made [`Generated::against`] `out`, found on disk as it
+/// is, is in neither tree of the plan: there is nothing to compare.
 ///
 /// # Errors
 ///
 /// Returns the first file that could not be read, or an unreadable manifest.
-pub fn plan(out: &Path, generated: Generated) -> Result<Plan, WriteError> {
-    let manifest = read_if_present(&out.join(MANIFEST))?;
-    let previous = Previous::read(out, manifest.as_deref())?;
+pub fn plan(out: &Path, mut generated: Generated) -> Result<Plan, WriteError> {
+    let (manifest, previous) = match generated.against.take() {
+        Some(against) => (against.manifest, against.previous),
+        None => {
+            let manifest = read_if_present(&out.join(MANIFEST))?;
+            let previous = Previous::read(out, manifest.as_deref())?;
+            (manifest, previous)
+        }
+    };
     let read = |path: &str| context("read file", &out.join(path), fs::read(out.join(path)));
     let mut files = FileTree::new();
     let mut current = FileTree::new();
@@ -481,6 +634,13 @@ pub fn plan(out: &Path, generated: Generated) -> Result<Plan, WriteError> {
     }
     let mut names = BlueprintNames::default();
     for (path, (blueprint, content)) in generated.files {
+        let content = match content {
+            Content::Held(content) => content,
+            Content::SameOnDisk(hash) => {
+                entries.insert(path, Entry { blueprint: names.share(&blueprint), sha256: hash });
+                continue;
+            }
+        };
         if previous.on_disk(&path).is_some() {
             current.insert(path.clone(), read(&path)?);
         }
@@ -754,13 +914,11 @@ impl Destination for Staging {
 
 impl Destination for Generated {
     fn put(&mut self, blueprint: &str, path: String, content: Vec<u8>) -> Result<(), WriteError> {
-        Generated::put(self, blueprint, path, content);
-        Ok(())
+        Generated::put(self, blueprint, path, content)
     }
 
-    fn put_piece(&mut self, blueprint: &str, path: &str, piece: &[u8], _last: bool) -> Result<(), WriteError> {
-        Generated::put_piece(self, blueprint, path, piece);
-        Ok(())
+    fn put_piece(&mut self, blueprint: &str, path: &str, piece: &[u8], last: bool) -> Result<(), WriteError> {
+        Generated::put_piece(self, blueprint, path, piece, last)
     }
 }
 
@@ -935,6 +1093,47 @@ mod tests {
         }
         // Unless the edit already is what would be generated.
         build_in_pieces(&out, &["edi", "ted"]).expect("an edit that matches the new content");
+    }
+
+    #[test]
+    fn a_build_against_the_output_folder_keeps_only_what_differs_from_it() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let out = folder.path().join("generated");
+        build_in_pieces(&out, &["ab", "cd", "ef"]).expect("first build");
+
+        let plan_of = |pieces: &[&str], whole: &[u8]| {
+            let mut generated = Generated::against(&out, true).expect("reads the folder");
+            generated.put("b.yaml", "b/whole.md".into(), whole.to_vec()).expect("compares");
+            for (index, piece) in pieces.iter().enumerate() {
+                generated.put_piece("b.yaml", "b/access.md", piece.as_bytes(), index + 1 == pieces.len()).expect("compares");
+            }
+            plan(&out, generated).expect("plans")
+        };
+        // Split differently from the first build, and the same bytes: nothing but the manifest to compare, and
+        // the manifest as the first build wrote it.
+        let same = plan_of(&["abc", "def"], b"whole");
+        assert_eq!(same.files.keys().collect::<Vec<_>>(), [MANIFEST]);
+        assert_eq!(same.files, same.current);
+
+        // A change anywhere keeps the whole file, all of its pieces, on both sides.
+        let changed = plan_of(&["ab", "cd", "eX"], b"whole, changed");
+        assert_eq!(changed.files["b/access.md"], b"abcdeX");
+        assert_eq!(changed.current["b/access.md"], b"abcdef");
+        assert_eq!(changed.files["b/whole.md"], b"whole, changed");
+        assert_eq!(changed.current["b/whole.md"], b"whole");
+        assert_ne!(changed.files[MANIFEST], changed.current[MANIFEST]);
+        let longer = plan_of(&["ab", "cd", "ef", "gh"], b"whole");
+        assert_eq!(longer.files["b/access.md"], b"abcdefgh");
+        assert!(!longer.files.contains_key("b/whole.md"));
+        let shorter = plan_of(&["ab", "cd"], b"whole");
+        assert_eq!(shorter.files["b/access.md"], b"abcd");
+        assert_eq!(shorter.current["b/access.md"], b"abcdef");
+
+        // A file that is not on disk yet, or not a regular file, is kept whole as well.
+        fs::remove_file(out.join("b/access.md")).expect("removes");
+        let missing = plan_of(&["ab", "cd", "ef"], b"whole");
+        assert_eq!(missing.files["b/access.md"], b"abcdef");
+        assert!(!missing.current.contains_key("b/access.md"));
     }
 
     #[test]

@@ -459,7 +459,7 @@ struct Generation {
     out: PathBuf,
     /// The blueprints compiled.
     inputs: Vec<Input>,
-    /// Every generated file.
+    /// Every generated file, compared with the output folder as it came ([`Generated::against`]).
     generated: Generated,
 }
 
@@ -483,7 +483,7 @@ fn inputs(project: &Project, args: &GenerateArgs) -> Result<Inputs, Failure> {
 /// when any is invalid, after printing its diagnostics.
 fn generate(project: &Project, args: &GenerateArgs, stderr: &mut dyn Write) -> Result<Generation, Failure> {
     let Inputs { options, inputs, out, complete } = inputs(project, args)?;
-    let mut generated = Generated::new(complete);
+    let mut generated = Generated::against(&out, complete).map_err(|error| Failure::Usage(error.to_string()))?;
     let all_compiled = compile_inputs(&inputs, &options, stderr, &mut generated).map_err(|error| Failure::Usage(error.to_string()))?;
     if !all_compiled {
         return Err(Failure::Reported(EXIT_INVALID));

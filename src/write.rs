@@ -113,7 +113,7 @@ pub struct Generated {
     complete: bool,
     /// The output folder each file is compared with as it comes, for [`Generated::against`].
     against: Option<Against>,
-    /// Files coming in pieces to a build against the output folder, by path, until their last piece.
+    /// Files coming in pieces, by path, until their last piece.
     arriving: BTreeMap<String, Arriving>,
 }
 
@@ -124,33 +124,49 @@ enum Content {
     SameOnDisk(Sha256Digest),
 }
 
-/// A file coming in pieces to a build [`Generated::against`] the output folder. While its pieces match the file
-/// on disk, they are not kept: the disk holds them, and a 10,000-client `access.md` is 27 MB.
-#[derive(Debug)]
+/// A file coming in pieces. In a build [`Generated::against`] the output folder, while its pieces match the file
+/// on disk they are not kept: the disk holds them, and a 10,000-client `access.md` is 27 MB.
+#[derive(Debug, Default)]
 struct Arriving {
-    hash: Sha256,
-    /// The file on disk and how many of its bytes the pieces matched, while they all did.
-    matching: Option<(fs::File, usize)>,
-    /// All the pieces so far, once they stopped matching (or there was no regular file to match).
+    /// The file on disk, while the pieces match it.
+    matching: Option<Matching>,
+    /// All the pieces so far, once they stopped matching (or when there was no file to match).
     held: Vec<u8>,
 }
 
+/// The file on disk that a file coming in pieces has matched so far.
+#[derive(Debug)]
+struct Matching {
+    file: fs::File,
+    /// Where it is, for errors.
+    path: PathBuf,
+    /// How many of its bytes the pieces matched, and their hash.
+    matched: usize,
+    hash: Sha256,
+}
+
 impl Arriving {
+    /// The first piece's file, compared with the file on disk at `path` when `against` has one there.
+    fn start(against: Option<&Against>, path: &str) -> Result<Arriving, WriteError> {
+        let Some(against) = against.filter(|against| against.previous.on_disk(path).is_some_and(|file| file.regular)) else {
+            return Ok(Arriving::default());
+        };
+        let path = against.out.join(path);
+        let file = context("read file", &path, fs::File::open(&path))?;
+        Ok(Arriving { matching: Some(Matching { file, path, matched: 0, hash: Sha256::new() }), held: Vec::new() })
+    }
+
     /// Takes the next piece; with `last`, what is kept of the whole file.
-    fn take(&mut self, piece: &[u8], last: bool, path: &Path) -> Result<Option<Content>, WriteError> {
-        self.hash.update(piece);
-        if let Some((file, matched)) = &mut self.matching {
-            let mut on_disk = vec![0; piece.len()];
-            let read = read_up_to(file, &mut on_disk);
-            let still = context("read file", path, read)? == piece.len() && on_disk == piece;
-            // The whole file matched only if the disk's copy ends where it does.
-            let ended = !last || context("read file", path, read_up_to(file, &mut [0]))? == 0;
-            if still && ended {
-                *matched += piece.len();
+    fn take(&mut self, piece: &[u8], last: bool) -> Result<Option<Content>, WriteError> {
+        if let Some(matching) = &mut self.matching {
+            if matching.matches(piece, last)? {
+                matching.matched += piece.len();
+                matching.hash.update(piece);
             } else {
-                let mut prefix = vec![0; *matched];
-                let reread = io::Seek::rewind(file).and_then(|()| file.read_exact(&mut prefix));
-                context("read file", path, reread)?;
+                // What matched is on disk: read it back, once, and keep the whole file from here on.
+                let mut prefix = vec![0; matching.matched];
+                let reread = io::Seek::rewind(&mut matching.file).and_then(|()| matching.file.read_exact(&mut prefix));
+                context("read file", &matching.path, reread)?;
                 self.held = prefix;
                 self.matching = None;
             }
@@ -158,10 +174,22 @@ impl Arriving {
         if self.matching.is_none() {
             self.held.extend_from_slice(piece);
         }
-        Ok(last.then(|| match self.matching {
-            Some(_) => Content::SameOnDisk(std::mem::take(&mut self.hash).finalize().into()),
+        Ok(last.then(|| match self.matching.take() {
+            Some(matching) => Content::SameOnDisk(matching.hash.finalize().into()),
             None => Content::Held(std::mem::take(&mut self.held)),
         }))
+    }
+}
+
+impl Matching {
+    /// Whether the file's next bytes are `piece`, and, for the `last` piece, whether the file ends with it.
+    fn matches(&mut self, piece: &[u8], last: bool) -> Result<bool, WriteError> {
+        let mut on_disk = vec![0; piece.len()];
+        let read = read_up_to(&mut self.file, &mut on_disk);
+        if context("read file", &self.path, read)? != piece.len() || on_disk != piece {
+            return Ok(false);
+        }
+        Ok(!last || context("read file", &self.path, read_up_to(&mut self.file, &mut [0]))? == 0)
     }
 }
 
@@ -233,34 +261,16 @@ impl Generated {
     ///
     /// As for [`Generated::put`].
     pub fn put_piece(&mut self, source: &str, path: &str, piece: &[u8], last: bool) -> Result<(), WriteError> {
-        if let Some(against) = &self.against {
-            let on_disk = against.out.join(path);
-            let mut arriving = match self.arriving.remove(path) {
-                Some(arriving) => arriving,
-                None => {
-                    let regular = against.previous.on_disk(path).is_some_and(|file| file.regular);
-                    let matching = if regular { Some((context("read file", &on_disk, fs::File::open(&on_disk))?, 0)) } else { None };
-                    Arriving { hash: Sha256::new(), matching, held: Vec::new() }
-                }
-            };
-            match arriving.take(piece, last, &on_disk)? {
-                Some(content) => self.add(source, path.to_owned(), content),
-                None => {
-                    self.arriving.insert(path.to_owned(), arriving);
-                }
-            }
-            return Ok(());
-        }
-        let mut content = match self.files.remove(path) {
-            Some((_, Content::Held(content))) => content,
-            Some((_, Content::SameOnDisk(_))) => panic!("internal error: {path} got a piece after its last; please report this"),
-            None => Vec::new(),
+        let mut arriving = match self.arriving.remove(path) {
+            Some(arriving) => arriving,
+            None => Arriving::start(self.against.as_ref(), path)?,
         };
-        content.extend_from_slice(piece);
-        if last {
-            return self.put(source, path.to_owned(), content);
+        match arriving.take(piece, last)? {
+            Some(content) => self.add(source, path.to_owned(), content),
+            None => {
+                self.arriving.insert(path.to_owned(), arriving);
+            }
         }
-        self.files.insert(path.to_owned(), (source.to_owned(), Content::Held(content)));
         Ok(())
     }
 

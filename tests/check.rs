@@ -67,3 +67,37 @@ fn outputs_of_a_removed_blueprint_are_extra_and_files_nobody_generated_are_ignor
     assert!(!stdout.contains("notes.md"), "{stdout}");
     assert!(stderr.contains("0 missing, 1 stale, 12 extra"), "{stderr}");
 }
+
+#[test]
+fn a_change_deep_inside_a_file_written_in_pieces_is_reported() {
+    // Large enough that access.md and main.tf pass 256 KB and come to the sink in pieces, which check compares
+    // with the disk piece by piece.
+    let root = workspace(&[]);
+    let blueprint =
+        crate::support::many_clients_blueprint("big-exchange", "us-east-1", "name: big-exchange-prod, encryption: sse-s3", 300, |_| {
+            "capabilities: [download]".to_owned()
+        });
+    std::fs::write(root.path().join("blueprints/big-exchange.yaml"), blueprint).expect("writes the blueprint");
+    assert_eq!(run(root.path(), &["build"]).0, 0);
+    let access = root.path().join("generated/big-exchange/access.md");
+    let text = std::fs::read_to_string(&access).expect("reads");
+    assert!(text.len() > 3 * (256 << 10), "access.md is {} bytes, too small to come in several pieces", text.len());
+    let (code, stdout, stderr) = run(root.path(), &["check"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+
+    // One row near the end, in a later piece than the first, replaced, and the file cut short by a line.
+    let mut lines: Vec<&str> = text.lines().collect();
+    let row =
+        lines.iter().position(|line| line.contains("| Client250 with a wrong external ID |")).expect("the matrix has Client250's rows");
+    let (original, cut) = (lines[row], lines.pop().expect("a last line"));
+    lines[row] = "| edited by hand |";
+    std::fs::write(&access, lines.join("\n") + "\n").expect("writes");
+    let (code, stdout, _) = run(root.path(), &["check"]);
+    assert_eq!(code, 1, "{stdout}");
+    let shown = &stdout[..stdout.len().min(400)];
+    assert!(stdout.starts_with("stale: generated/big-exchange/access.md\n"), "{shown}");
+    assert!(stdout.contains(&format!("\n-| edited by hand |\n+{original}\n")), "the edited row is not in the diff: {shown}");
+    assert!(stdout.contains(&format!("\n+{cut}\n")), "the line cut off is not in the diff");
+    assert_eq!(stdout.matches("stale: ").count(), 1, "more than access.md differs: {shown}");
+    assert_eq!(stdout.matches("\n@@ ").count(), 2, "the diff has other changes than the row and the last line: {shown}");
+}

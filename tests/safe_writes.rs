@@ -133,6 +133,7 @@ fn a_rebuild_keeps_unchanged_files_and_writes_changed_ones_afresh() {
     assert_eq!(std::fs::read(&elsewhere).expect("reads"), std::fs::read(out.join(linked)).expect("reads"));
     assert_eq!(run(root.path(), &["check"]).0, 0);
 }
+
 /// A blueprint with `clients` clients, each allowed `capability`: large enough that writing it takes a while.
 fn big_blueprint(clients: usize, capability: &str) -> String {
     support::many_clients_blueprint("big-exchange", "us-east-1", "name: big-exchange-prod, encryption: sse-s3", clients, |_| {

@@ -128,46 +128,30 @@ enum Content {
 /// on disk they are not kept: the disk holds them, and a 10,000-client `access.md` is 27 MB.
 #[derive(Debug, Default)]
 struct Arriving {
-    /// The file on disk, while the pieces match it.
-    matching: Option<Matching>,
+    /// The file on disk while the pieces match it, and the hash of those pieces.
+    matching: Option<(Matching, Sha256)>,
     /// All the pieces so far, once they stopped matching (or when there was no file to match).
     held: Vec<u8>,
-}
-
-/// The file on disk that a file coming in pieces has matched so far.
-#[derive(Debug)]
-struct Matching {
-    file: fs::File,
-    /// Where it is, for errors.
-    path: PathBuf,
-    /// How many of its bytes the pieces matched, and their hash.
-    matched: usize,
-    hash: Sha256,
 }
 
 impl Arriving {
     /// The first piece's file, compared with the file on disk at `path` when `against` has one there.
     fn start(against: Option<&Against>, path: &str) -> Result<Arriving, WriteError> {
-        let Some(against) = against.filter(|against| against.previous.on_disk(path).is_some_and(|file| file.regular)) else {
-            return Ok(Arriving::default());
+        let matching = match against {
+            Some(against) => Matching::open(&against.out, &against.previous, path)?,
+            None => None,
         };
-        let path = against.out.join(path);
-        let file = context("read file", &path, fs::File::open(&path))?;
-        Ok(Arriving { matching: Some(Matching { file, path, matched: 0, hash: Sha256::new() }), held: Vec::new() })
+        Ok(Arriving { matching: matching.map(|matching| (matching, Sha256::new())), held: Vec::new() })
     }
 
     /// Takes the next piece; with `last`, what is kept of the whole file.
     fn take(&mut self, piece: &[u8], last: bool) -> Result<Option<Content>, WriteError> {
-        if let Some(matching) = &mut self.matching {
+        if let Some((matching, hash)) = &mut self.matching {
             if matching.matches(piece, last)? {
-                matching.matched += piece.len();
-                matching.hash.update(piece);
+                hash.update(piece);
             } else {
                 // What matched is on disk: read it back, once, and keep the whole file from here on.
-                let mut prefix = vec![0; matching.matched];
-                let reread = io::Seek::rewind(&mut matching.file).and_then(|()| matching.file.read_exact(&mut prefix));
-                context("read file", &matching.path, reread)?;
-                self.held = prefix;
+                matching.copy_matched(&mut self.held)?;
                 self.matching = None;
             }
         }
@@ -175,21 +159,60 @@ impl Arriving {
             self.held.extend_from_slice(piece);
         }
         Ok(last.then(|| match self.matching.take() {
-            Some(matching) => Content::SameOnDisk(matching.hash.finalize().into()),
+            Some((_, hash)) => Content::SameOnDisk(hash.finalize().into()),
             None => Content::Held(std::mem::take(&mut self.held)),
         }))
     }
 }
 
+/// The file on disk that a file coming in pieces has matched so far, read as far as it matched.
+#[derive(Debug)]
+struct Matching {
+    file: fs::File,
+    /// Where it is, for errors and links.
+    path: PathBuf,
+    /// How many of its bytes the pieces matched.
+    matched: usize,
+}
+
 impl Matching {
-    /// Whether the file's next bytes are `piece`, and, for the `last` piece, whether the file ends with it.
+    /// The regular file `previous` has at `path` in `out`, to compare pieces with; `None` when there is none.
+    fn open(out: &Path, previous: &Previous, path: &str) -> Result<Option<Matching>, WriteError> {
+        if !previous.on_disk(path).is_some_and(|file| file.regular) {
+            return Ok(None);
+        }
+        let path = out.join(path);
+        let file = context("read file", &path, fs::File::open(&path))?;
+        Ok(Some(Matching { file, path, matched: 0 }))
+    }
+
+    /// Whether the file's next bytes are `piece`, and, for the `last` piece, whether the file ends with it; the
+    /// piece counts as matched only then.
     fn matches(&mut self, piece: &[u8], last: bool) -> Result<bool, WriteError> {
         let mut on_disk = vec![0; piece.len()];
         let read = read_up_to(&mut self.file, &mut on_disk);
         if context("read file", &self.path, read)? != piece.len() || on_disk != piece {
             return Ok(false);
         }
-        Ok(!last || context("read file", &self.path, read_up_to(&mut self.file, &mut [0]))? == 0)
+        let ends_here = !last || context("read file", &self.path, read_up_to(&mut self.file, &mut [0]))? == 0;
+        if ends_here {
+            self.matched += piece.len();
+        }
+        Ok(ends_here)
+    }
+
+    /// Copies the bytes the pieces matched, read again from the start of the file, to `to`.
+    fn copy_matched(&mut self, to: &mut impl io::Write) -> Result<(), WriteError> {
+        let matched = self.matched as u64;
+        let copied = io::Seek::rewind(&mut self.file).and_then(|()| io::copy(&mut (&mut self.file).take(matched), to));
+        match context("copy file", &self.path, copied)? {
+            count if count == matched => Ok(()),
+            _ => Err(WriteError::Io {
+                operation: "copy file",
+                path: self.path.clone(),
+                source: io::Error::new(io::ErrorKind::UnexpectedEof, "the file got shorter while it was read"),
+            }),
+        }
     }
 }
 
@@ -707,11 +730,20 @@ pub struct Staging {
     finished: bool,
 }
 
-/// A file of the staging tree being written in pieces, and the hash of what it holds so far.
+/// A file of the staging tree coming in pieces, and the hash of its pieces so far.
 #[derive(Debug)]
 struct FileInPieces {
-    file: fs::File,
+    staged: Staged,
     hash: Sha256,
+}
+
+/// Where the pieces of a file go so far.
+#[derive(Debug)]
+enum Staged {
+    /// Nowhere yet: they match the old file, which the new tree takes if the last one does too.
+    Matching(Matching),
+    /// Into a new file in the staging tree.
+    Writing(fs::File),
 }
 
 /// What [`Staging::finish`] did.
@@ -785,22 +817,46 @@ impl Staging {
     /// The first file-system operation that failed.
     pub fn put_piece(&mut self, blueprint: &str, path: &str, piece: &[u8], last: bool) -> Result<(), WriteError> {
         let target = self.staging.join(path);
+        let create = |target: &Path| context("create file", target, fs::File::create(target));
         let mut open = match self.in_pieces.remove(path) {
             Some(open) => open,
             None => {
                 self.ensure_parent(path)?;
-                FileInPieces { file: context("create file", &target, fs::File::create(&target))?, hash: Sha256::new() }
+                // As with a file put whole, an unchanged file is the old one linked; here that is known only at
+                // its last piece, so nothing is written while the pieces match.
+                let staged = match Matching::open(&self.out, &self.previous, path)? {
+                    Some(matching) => Staged::Matching(matching),
+                    None => Staged::Writing(create(&target)?),
+                };
+                FileInPieces { staged, hash: Sha256::new() }
             }
         };
-        context("write file", &target, open.file.write_all(piece))?;
         open.hash.update(piece);
-        if last {
-            let hash = open.hash.finalize().into();
-            let edited = self.previous.edited_given_hash(&self.out, path, &hash, &mut self.buffer)?;
-            self.record(blueprint, path.to_owned(), hash, edited);
-        } else {
-            self.in_pieces.insert(path.to_owned(), open);
+        if let Staged::Matching(matching) = &mut open.staged {
+            if !matching.matches(piece, last)? {
+                let mut file = create(&target)?;
+                matching.copy_matched(&mut file)?;
+                open.staged = Staged::Writing(file);
+            }
         }
+        if let Staged::Writing(file) = &mut open.staged {
+            context("write file", &target, file.write_all(piece))?;
+        }
+        if !last {
+            self.in_pieces.insert(path.to_owned(), open);
+            return Ok(());
+        }
+        let hash = open.hash.finalize().into();
+        let edited = match open.staged {
+            Staged::Matching(matching) => {
+                if fs::hard_link(&matching.path, &target).is_err() {
+                    context("copy file", &matching.path, fs::copy(&matching.path, &target))?;
+                }
+                false
+            }
+            Staged::Writing(_) => self.previous.edited_given_hash(&self.out, path, &hash, &mut self.buffer)?,
+        };
+        self.record(blueprint, path.to_owned(), hash, edited);
         Ok(())
     }
 
@@ -1091,8 +1147,17 @@ mod tests {
         let manifest = fs::read_to_string(out.join(MANIFEST)).expect("manifest");
         assert!(manifest.contains("bef57ec7f53a6d40beb640a780a639c83bc29ac8a9816f1fc6c5c6dcd93c4721"), "{manifest}");
 
-        // Rebuilding over an unedited file, with the same or new content, is no edit.
-        build_in_pieces(&out, &["ab", "cd", "ef"]).expect("same content");
+        // Rebuilding over an unedited file, with the same or new content, is no edit. The same content, however
+        // it is cut into pieces, is the same file; new content is written whole, what matched the old file too.
+        #[cfg(unix)]
+        let inode = || std::os::unix::fs::MetadataExt::ino(&fs::metadata(out.join("b/access.md")).expect("on disk"));
+        #[cfg(unix)]
+        let before = inode();
+        build_in_pieces(&out, &["abc", "def"]).expect("same content");
+        #[cfg(unix)]
+        assert_eq!(inode(), before, "an unchanged file in pieces was written again");
+        build_in_pieces(&out, &["ab", "cd", "e"]).expect("shorter");
+        assert_eq!(fs::read_to_string(out.join("b/access.md")).expect("written"), "abcde");
         build_in_pieces(&out, &["abc", "dx"]).expect("new content");
         assert_eq!(fs::read_to_string(out.join("b/access.md")).expect("written"), "abcdx");
 

@@ -849,9 +849,7 @@ impl Staging {
         let hash = open.hash.finalize().into();
         let edited = match open.staged {
             Staged::Matching(matching) => {
-                if fs::hard_link(&matching.path, &target).is_err() {
-                    context("copy file", &matching.path, fs::copy(&matching.path, &target))?;
-                }
+                carry(&matching.path, &target)?;
                 false
             }
             Staged::Writing(_) => self.previous.edited_given_hash(&self.out, path, &hash, &mut self.buffer)?,
